@@ -54,8 +54,8 @@ public sealed partial class Mst
         }
     }
 
-    /// <summary>CIDs of every node, parents before children. The tree must be committed.</summary>
-    public async IAsyncEnumerable<Cid> WalkNodeCidsAsync([EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>Every node, parents before children, with the values of its entries. Commits the tree first.</summary>
+    public async IAsyncEnumerable<MstNodeInfo> WalkNodesAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         Commit();
         var stack = new Stack<MstNode>();
@@ -63,7 +63,7 @@ public sealed partial class Mst
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            yield return node.KnownCid!;
+            yield return new MstNodeInfo(node.KnownCid!, node.Height, Array.ConvertAll(node.Entries, e => new MstLeaf(e.Key, e.Value)));
             for (var gap = node.Entries.Length; gap >= 0; gap--)
             {
                 if (node.ChildAt(gap) is { } child)
@@ -99,3 +99,6 @@ public sealed partial class Mst
         return null;
     }
 }
+
+/// <summary>A node seen by a walk: its CID, layer and entries.</summary>
+public sealed record MstNodeInfo(Cid Cid, int Height, IReadOnlyList<MstLeaf> Leaves);

@@ -104,7 +104,7 @@ public class MstPropertyTests
             Assert.Equal(Cid.ForRaw(Encoding.UTF8.GetBytes(k)), await loaded.GetAsync(k));
             Assert.Null(await loaded.GetAsync(k + "x"));
         }
-        Assert.Equal(store.Count, await loaded.WalkNodeCidsAsync().CountAsync());
+        Assert.Equal(store.Count, await loaded.WalkNodesAsync().CountAsync());
     }
 
     [Fact]
