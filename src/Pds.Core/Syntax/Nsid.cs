@@ -8,8 +8,8 @@ namespace Pds.Core.Syntax;
 /// </summary>
 public sealed class Nsid : SyntaxString, ISyntax<Nsid>
 {
+    // 253 (a domain) + '.' + 63 (the name); the authority alone is not capped at 253, per the interop list.
     public const int MaxLength = 317;
-    private const int MaxAuthorityLength = 253;
 
     private readonly int _nameStart;
 
@@ -49,10 +49,6 @@ public sealed class Nsid : SyntaxString, ISyntax<Nsid>
         if (lastDot < 0)
         {
             return SyntaxParsing.Fail(out value, out error, "needs at least three segments");
-        }
-        if (lastDot > MaxAuthorityLength)
-        {
-            return SyntaxParsing.Fail(out value, out error, $"authority longer than {MaxAuthorityLength} characters");
         }
         if (DomainName.CheckLabels(s, 0, lastDot, out var labels) is { } reason)
         {
