@@ -12,7 +12,9 @@ public sealed class Keypair : ISigner, IDisposable
     // Pinned so the GC never leaves copies of the secret behind when it compacts.
     private readonly byte[] _scalar = GC.AllocateArray<byte>(Curve.FieldLength, pinned: true);
     private readonly EcdsaPool _signers;
-    private volatile bool _disposed;
+    // Guards the scalar against Dispose zeroing it while a copy is being taken.
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     private Keypair(PublicKey publicKey, ReadOnlySpan<byte> scalar, ECDsa first)
     {
@@ -49,8 +51,11 @@ public sealed class Keypair : ISigner, IDisposable
 
     public byte[] ExportPrivateKey()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return (byte[])_scalar.Clone();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return (byte[])_scalar.Clone();
+        }
     }
 
     public byte[] Sign(ReadOnlySpan<byte> data)
@@ -84,9 +89,12 @@ public sealed class Keypair : ISigner, IDisposable
 
     public void Dispose()
     {
-        _disposed = true;
+        lock (_gate)
+        {
+            _disposed = true;
+            CryptographicOperations.ZeroMemory(_scalar);
+        }
         _signers.Dispose();
-        CryptographicOperations.ZeroMemory(_scalar);
     }
 
     public override string ToString() => $"Keypair({KeyType.JwtAlgorithm()}, {PublicKey.ToDidKey()})";
@@ -116,7 +124,7 @@ public sealed class Keypair : ISigner, IDisposable
     private ECDsa CreateSigner()
     {
         var parameters = PublicKey.ToParameters();
-        parameters.D = _scalar.ToArray();
+        parameters.D = ExportPrivateKey();
         try
         {
             return ECDsa.Create(parameters);
