@@ -15,9 +15,12 @@ internal static class CryptoTestData
     public static byte[] Base64(string unpadded) =>
         Convert.FromBase64String(unpadded.PadRight((unpadded.Length + 3) / 4 * 4, '='));
 
+    public static ECCurve NamedCurve(KeyType type) =>
+        type == KeyType.P256 ? ECCurve.NamedCurves.nistP256 : ECCurve.CreateFromFriendlyName("secP256k1");
+
     public static ECCurve Explicit(KeyType type)
     {
-        using var ecdsa = ECDsa.Create(type == KeyType.P256 ? ECCurve.NamedCurves.nistP256 : ECCurve.CreateFromFriendlyName("secP256k1"));
+        using var ecdsa = ECDsa.Create(NamedCurve(type));
         return ecdsa.ExportExplicitParameters(false).Curve;
     }
 
