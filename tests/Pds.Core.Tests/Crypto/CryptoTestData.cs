@@ -42,4 +42,12 @@ internal static class CryptoTestData
     }
 
     public static byte[] Compose(BigInteger r, BigInteger s) => [.. Field(r), .. Field(s)];
+
+    /// <summary>OpenSSL parameters built from the public coordinates, to cross-check with plain ECDsa.</summary>
+    public static ECParameters ToParametersForTest(this PublicKey key, byte[]? privateScalar = null) => new()
+    {
+        Curve = NamedCurve(key.KeyType),
+        Q = new ECPoint { X = key.X.ToArray(), Y = key.Y.ToArray() },
+        D = privateScalar,
+    };
 }
