@@ -416,6 +416,7 @@ async function mainRepoCommits() {
 // ---------------------------------------------------------------- valid cases
 
 const mainBuilt = await buildRepo(DID_MAIN, k256Main, await mainRepoCommits())
+let p256Car // kept for the P-256 high-S case below
 const main = await addValid('k256-repo.car', mainBuilt, k256Main.did(), {
   note: 'secp256k1; 4 commits (init, creates, updates+deletes, mixed) then a re-sign at a fixed rev',
 })
@@ -443,7 +444,7 @@ const main = await addValid('k256-repo.car', mainBuilt, k256Main.did(), {
   await addValid('p256-repo.car', built, p256Main.did(), {
     note: 'P-256 signing key; 2 commits then a re-sign at a fixed rev',
   })
-  globalThis.p256Car = built.car
+  p256Car = built.car
 }
 
 {
@@ -537,7 +538,7 @@ async function highS(car, n, didKey, file, curve) {
     `${curve} commit signature replaced by its high-S twin (s -> n - s), commit re-encoded with new CID ${cid}; only the low-S rule rejects it`)
 }
 await highS(mainCar, N_K256, mainKey, 'invalid-high-s-k256.car', 'secp256k1')
-await highS(globalThis.p256Car, N_P256, p256Main.did(), 'invalid-high-s-p256.car', 'P-256')
+await highS(p256Car, N_P256, p256Main.did(), 'invalid-high-s-p256.car', 'P-256')
 
 // 4. Missing blocks.
 {
