@@ -55,9 +55,17 @@ public sealed class CarReader
     public ValueTask<CarBlock?> ReadBlockAsync(CancellationToken cancellationToken = default)
     {
         // Sections are usually already buffered: decode them without an async state machine.
-        return TryReadBuffered(out var block)
-            ? new ValueTask<CarBlock?>(block)
-            : ReadBlockSlowAsync(cancellationToken);
+        try
+        {
+            return TryReadBuffered(out var block)
+                ? new ValueTask<CarBlock?>(block)
+                : ReadBlockSlowAsync(cancellationToken);
+        }
+        catch (CarFormatException e)
+        {
+            // Fault the task as the slow path would, rather than throwing at the call.
+            return ValueTask.FromException<CarBlock?>(e);
+        }
     }
 
     /// <summary>Reads a whole in-memory CAR; block data are slices of <paramref name="car"/>.</summary>

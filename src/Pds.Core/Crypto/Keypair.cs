@@ -4,8 +4,8 @@ namespace Pds.Core.Crypto;
 
 /// <summary>
 /// An in-process private key. Thread-safe. Dispose zeroes the scalar and frees native keys;
-/// a keypair that is never disposed still releases its native keys through their finalizers,
-/// and ToString never shows the secret.
+/// if a keypair is never disposed, its finalizer zeroes the scalar and the native keys free
+/// themselves through theirs. ToString never shows the secret.
 /// </summary>
 public sealed class Keypair : ISigner, IDisposable
 {
@@ -83,8 +83,9 @@ public sealed class Keypair : ISigner, IDisposable
 
     public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Sign(data.Span));
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<byte[]>(cancellationToken)
+            : ValueTask.FromResult(Sign(data.Span));
     }
 
     public void Dispose()
@@ -95,7 +96,10 @@ public sealed class Keypair : ISigner, IDisposable
             CryptographicOperations.ZeroMemory(_scalar);
         }
         _signers.Dispose();
+        GC.SuppressFinalize(this);
     }
+
+    ~Keypair() => CryptographicOperations.ZeroMemory(_scalar);
 
     public override string ToString() => $"Keypair({KeyType.JwtAlgorithm()}, {PublicKey.ToDidKey()})";
 

@@ -110,6 +110,16 @@ public class CarMalformedTests
     }
 
     [Fact]
+    public async Task ReadBlockAsync_BadBufferedSection_FaultsTheTaskInsteadOfThrowing()
+    {
+        var reader = await CarReader.OpenAsync(new MemoryStream(WithHeader(Hex("00"))));
+
+        var pending = reader.ReadBlockAsync();
+
+        await Assert.ThrowsAsync<CarFormatException>(() => pending.AsTask());
+    }
+
+    [Fact]
     public async Task Read_TamperedBlock_ThrowsNamingTheBlock()
     {
         var blocks = Blocks(3);

@@ -118,6 +118,19 @@ public class KeypairTests
     }
 
     [Fact]
+    public void Finalizer_UndisposedKeypairs_RunWithoutError()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            _ = Keypair.Generate(KeyType.P256).Sign("dropped"u8);
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var keypair = Keypair.Generate(KeyType.P256);
+        Assert.True(keypair.PublicKey.Verify("kept"u8, keypair.Sign("kept"u8)));
+    }
+
+    [Fact]
     public void ToString_NeverShowsPrivateScalar()
     {
         using var keypair = Keypair.Generate(KeyType.Secp256k1);
