@@ -1,0 +1,67 @@
+using Pds.Core.Ipld;
+
+namespace Pds.Core.Storage;
+
+/// <summary>
+/// Per-account repository storage: blocks, the record index and the head. Shaped for a store
+/// without cross-partition transactions: a commit is idempotent content-addressed block writes,
+/// then one head swap guarded by the previous head that also records the commit's outbox event.
+/// Blocks written by a commit that lost the race are harmless garbage.
+/// </summary>
+public interface IRepoStore
+{
+    Task<StoredHead?> GetHeadAsync(string did, CancellationToken ct = default);
+
+    /// <summary>Block access scoped to one repository (the tree and record readers use it).</summary>
+    IBlockReader Blocks(string did);
+
+    /// <summary>
+    /// Persists a commit. Throws <see cref="HeadConflictException"/> when the current head is not
+    /// <see cref="CommitWrite.ExpectedHead"/>; then nothing but unreferenced blocks was written.
+    /// </summary>
+    Task ApplyCommitAsync(string did, CommitWrite commit, CancellationToken ct = default);
+
+    Task<StoredRecord?> GetRecordAsync(string did, string collection, string rkey, CancellationToken ct = default);
+
+    /// <summary>Records of one collection ordered by rkey; the cursor is the last rkey seen (exclusive).</summary>
+    Task<IReadOnlyList<StoredRecord>> ListRecordsAsync(
+        string did, string collection, int limit, string? cursor, bool reverse, CancellationToken ct = default);
+
+    Task<IReadOnlyList<string>> ListCollectionsAsync(string did, CancellationToken ct = default);
+
+    /// <summary>Every block of the repo written by a commit with rev &gt; <paramref name="sinceRev"/> (all when null).</summary>
+    IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> ListBlocksAsync(string did, string? sinceRev, CancellationToken ct = default);
+
+    /// <summary>Pages through repositories by DID (sync.listRepos).</summary>
+    Task<IReadOnlyList<StoredHead>> ListHeadsAsync(int limit, string? cursorDid, CancellationToken ct = default);
+
+    /// <summary>Removes every block, record and the head of a repository.</summary>
+    Task DeleteRepoAsync(string did, CancellationToken ct = default);
+}
+
+/// <summary>A repository head as stored: commit CID and rev, plus the commit block for fast reads.</summary>
+public sealed record StoredHead(string Did, Cid CommitCid, string Rev, byte[] CommitBytes);
+
+/// <summary>A record as indexed: where it lives, its CID and its DAG-CBOR bytes.</summary>
+public sealed record StoredRecord(string Collection, string Rkey, Cid Cid, byte[] Bytes);
+
+/// <summary>What one commit persists.</summary>
+/// <param name="ExpectedHead">The head this commit was built on (null for a new repo).</param>
+/// <param name="Head">The new head.</param>
+/// <param name="Blocks">New blocks (content-addressed; writing one twice is harmless).</param>
+/// <param name="Records">Record index changes: a CID to set or null to remove, per path.</param>
+/// <param name="Event">The outbox event, sequenced later; null for silent writes (imports).</param>
+public sealed record CommitWrite(
+    Cid? ExpectedHead,
+    StoredHead Head,
+    IReadOnlyDictionary<Cid, byte[]> Blocks,
+    IReadOnlyList<RecordIndexChange> Records,
+    PendingEvent? Event);
+
+public sealed record RecordIndexChange(string Collection, string Rkey, Cid? Cid);
+
+/// <summary>The head moved since the writer read it (a concurrent write, or a stale swapCommit).</summary>
+public sealed class HeadConflictException(string did) : Exception($"repository head of {did} changed concurrently")
+{
+    public string Did { get; } = did;
+}
