@@ -5,6 +5,8 @@ namespace Pds.Core.Syntax;
 /// <summary>
 /// A timestamp identifier: 64 bits (top bit 0, 53 bits of microseconds since the Unix epoch,
 /// 10 bits of clock id) written as 13 base32-sortable characters, so string order is time order.
+/// Parse follows the spec's syntax, whose first character (2..j) still admits the top bit, so
+/// keys minted elsewhere are accepted; <see cref="FromParts"/> and the generator keep it clear.
 /// </summary>
 public readonly struct Tid : IEquatable<Tid>, IComparable<Tid>, IComparable, ISyntax<Tid>
 {
