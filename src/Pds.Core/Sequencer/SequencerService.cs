@@ -1,0 +1,37 @@
+using Pds.Core.Storage;
+
+namespace Pds.Core.Sequencer;
+
+/// <summary>
+/// The single logical writer of seq: moves outbox events into the log in order. Safe to call
+/// from several wake-ups at once (calls are serialized); the store makes it atomic.
+/// </summary>
+public sealed class SequencerService(IEventLog log)
+{
+    public const int BatchSize = 100;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Sequences everything pending; returns what was sequenced (empty if nothing).</summary>
+    public async Task<IReadOnlyList<SequencedEvent>> DrainAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var all = new List<SequencedEvent>();
+            while (true)
+            {
+                var pending = await log.GetPendingAsync(BatchSize, ct).ConfigureAwait(false);
+                if (pending.Count == 0)
+                {
+                    return all;
+                }
+                all.AddRange(await log.SequenceAsync(pending, FirehoseEvents.Frame, ct).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using Pds.Core.Ipld;
+using Pds.Core.Mst;
+using Pds.Core.Repo;
+using Pds.Core.Sequencer;
+using Pds.Core.Storage;
+using Pds.Core.Syntax;
+using Pds.Core.Xrpc;
+
+namespace Pds.Core.Services;
+
+/// <summary>A write request: the writes plus optional swap guards (null = no guard).</summary>
+/// <param name="SwapRecords">Per path: the CID the record must have now, or <see cref="RepoService.MustNotExist"/>.</param>
+public sealed record WriteRequest(IReadOnlyList<RepoWrite> Writes, Cid? SwapCommit = null, IReadOnlyDictionary<string, Cid?>? SwapRecords = null);
+
+/// <summary>
+/// The write path of README (Repo): build and sign the commit, check the firehose proof,
+/// make referenced blobs permanent, persist blocks + guarded head swap + outbox event, wake
+/// the sequencer. Concurrent writers to one repo retry on a head conflict unless they asked
+/// for swapCommit, in which case the conflict is the caller's InvalidSwap.
+/// </summary>
+public sealed class RepoService(
+    IRepoStore repos, IKeyStore keys, IBlobStore blobs, IBlobIndex blobIndex, ISequencerSignal sequencer, TidGenerator tids, TimeProvider clock)
+{
+    /// <summary>Marker CID for "swapRecord: null" (the record must not exist).</summary>
+    public static readonly Cid MustNotExist = Cid.ForRaw([]);
+
+    private const int MaxAttempts = 5;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    public async Task<CommitResult> CreateRepoAsync(string did, CancellationToken ct = default)
+    {
+        var signer = await keys.GetAsync(did, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"no signing key for {did}");
+        var result = await RepoWriter.ApplyAsync(repos.Blocks(did), did, null, [], signer, tids, withProof: false, ct).ConfigureAwait(false);
+        await PersistAsync(did, null, result, [], ct).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<CommitResult> ApplyAsync(string did, WriteRequest request, CancellationToken ct = default)
+    {
+        var gate = _locks.GetOrAdd(did, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await TryApplyAsync(did, request, ct).ConfigureAwait(false);
+                }
+                catch (HeadConflictException) when (request.SwapCommit is null && attempt < MaxAttempts)
+                {
+                    // Another process moved the head: rebuild on the new one.
+                }
+                catch (HeadConflictException)
+                {
+                    throw new XrpcException(400, "InvalidSwap", "Commit was at a different revision");
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<CommitResult> TryApplyAsync(string did, WriteRequest request, CancellationToken ct)
+    {
+        var stored = await repos.GetHeadAsync(did, ct).ConfigureAwait(false)
+            ?? throw XrpcException.BadRequest("RepoNotFound", $"Could not find repo for DID: {did}");
+        if (request.SwapCommit is not null && request.SwapCommit != stored.CommitCid)
+        {
+            throw new XrpcException(400, "InvalidSwap", $"Commit was at {stored.CommitCid}");
+        }
+        var head = new RepoHead(stored.CommitCid, RepoCommit.Decode(stored.CommitBytes));
+        var signer = await keys.GetAsync(did, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"no signing key for {did}");
+        CommitResult result;
+        try
+        {
+            result = await RepoWriter.ApplyAsync(repos.Blocks(did), did, head, request.Writes, signer, tids, withProof: true, ct).ConfigureAwait(false);
+        }
+        catch (RepoWriteException e)
+        {
+            throw XrpcException.InvalidRequest(e.Message);
+        }
+        CheckSwapRecords(request, result);
+        await CheckInvertibleAsync(did, result, ct).ConfigureAwait(false);
+        var blobRefs = await ClaimBlobsAsync(did, request.Writes, ct).ConfigureAwait(false);
+        await PersistAsync(did, stored.CommitCid, result, blobRefs, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private static void CheckSwapRecords(WriteRequest request, CommitResult result)
+    {
+        if (request.SwapRecords is null)
+        {
+            return;
+        }
+        foreach (var op in result.Ops)
+        {
+            if (request.SwapRecords.TryGetValue(op.Path, out var expected))
+            {
+                var ok = expected == MustNotExist ? op.Prev is null : op.Prev == expected;
+                if (!ok)
+                {
+                    throw new XrpcException(400, "InvalidSwap", $"Record was at {op.Prev?.ToString() ?? "null"}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Never emit an event a consumer could not verify: its ops must invert to prevData using only its blocks.</summary>
+    private async Task CheckInvertibleAsync(string did, CommitResult result, CancellationToken ct)
+    {
+        if (result.PrevData is null)
+        {
+            return;
+        }
+        var shipped = new MemoryBlockStore();
+        foreach (var cid in result.FirehoseBlocks)
+        {
+            shipped.Put(cid, await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false));
+        }
+        var ops = result.Ops.Select(o => new MstOperation(o.Path, o.Prev, o.Cid)).ToList();
+        var inverted = await MstProof.InvertAsync(shipped, result.Commit.Data, ops, ct).ConfigureAwait(false);
+        if (inverted != result.PrevData)
+        {
+            throw new InvalidOperationException($"commit {result.CommitCid} does not invert to prevData");
+        }
+    }
+
+    /// <summary>Blobs referenced by new records must have been uploaded; they become permanent before the commit lands.</summary>
+    private async Task<List<(string Path, IReadOnlyList<Cid> Blobs)>> ClaimBlobsAsync(string did, IReadOnlyList<RepoWrite> writes, CancellationToken ct)
+    {
+        var refs = new List<(string, IReadOnlyList<Cid>)>();
+        foreach (var w in writes)
+        {
+            var found = w.Record is null ? [] : BlobRefs.Find(w.Record);
+            foreach (var (cid, mime, size) in found)
+            {
+                var blob = await blobIndex.GetAsync(did, cid, ct).ConfigureAwait(false)
+                    ?? throw XrpcException.BadRequest("BlobNotFound", $"Could not find blob: {cid}");
+                if (blob.Size != size || !string.Equals(blob.MimeType, mime, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw XrpcException.InvalidRequest($"Blob {cid} does not match its reference (size or mimeType)");
+                }
+                if (blob.TempKey is not null)
+                {
+                    await blobs.MakePermanentAsync(did, blob.TempKey, cid, ct).ConfigureAwait(false);
+                    await blobIndex.PutAsync(blob with { TempKey = null }, ct).ConfigureAwait(false);
+                }
+            }
+            refs.Add((w.Path, found.Select(f => f.Cid).Distinct().ToList()));
+        }
+        return refs;
+    }
+
+    private async Task PersistAsync(string did, Cid? expected, CommitResult result, List<(string Path, IReadOnlyList<Cid> Blobs)> blobRefs, CancellationToken ct)
+    {
+        var proofBlocks = new Dictionary<Cid, byte[]>();
+        foreach (var cid in result.FirehoseBlocks)
+        {
+            proofBlocks[cid] = await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false);
+        }
+        var now = clock.GetUtcNow();
+        var evt = FirehoseEvents.ForCommit(did, result, c => proofBlocks[c], now);
+        var records = result.Ops.Select(op =>
+        {
+            var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
+            return new RecordIndexChange(op.Path[..slash], op.Path[(slash + 1)..], op.Cid);
+        }).ToList();
+        var head = new StoredHead(did, result.CommitCid, result.Rev, result.NewBlocks[result.CommitCid]);
+        await repos.ApplyCommitAsync(did, new CommitWrite(expected, head, result.NewBlocks, records, evt), ct).ConfigureAwait(false);
+        foreach (var (path, refs) in blobRefs)
+        {
+            await blobIndex.SetRecordBlobsAsync(did, path, refs, ct).ConfigureAwait(false);
+        }
+        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> GetBlockAsync(string did, CommitResult result, Cid cid, CancellationToken ct)
+    {
+        if (result.NewBlocks.TryGetValue(cid, out var bytes))
+        {
+            return bytes;
+        }
+        var stored = await repos.Blocks(did).GetBlockAsync(cid, ct).ConfigureAwait(false) ?? throw new MissingBlockException(cid, "commit proof");
+        return stored.ToArray();
+    }
+}
