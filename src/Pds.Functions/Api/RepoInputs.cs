@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pds.Core.DataModel;
+using Pds.Core.Ipld;
+using Pds.Core.Repo;
+using Pds.Core.Storage;
+using Pds.Core.Syntax;
+using Pds.Core.Xrpc;
+using Pds.Functions.Xrpc;
+
+namespace Pds.Functions.Api;
+
+/// <summary>Parsing shared by the record methods: repos, collections, rkeys, records, swaps.</summary>
+public static class RepoInputs
+{
+    /// <summary>The account a `repo` parameter (DID or handle) names, if hosted here.</summary>
+    public static async Task<AccountRecord?> FindRepoAsync(XrpcContext x, string repo)
+    {
+        var accounts = x.Service<IAccountStore>();
+        if (repo.StartsWith("did:", StringComparison.Ordinal))
+        {
+            return Did.TryParse(repo, out _) ? await accounts.GetByDidAsync(repo, x.Aborted) : null;
+        }
+        return Handle.TryParse(repo, out var handle) ? await accounts.GetByHandleAsync(handle.ToString(), x.Aborted) : null;
+    }
+
+    /// <summary>For writes: the repo must be the caller's own.</summary>
+    public static async Task<string> RequireOwnRepoAsync(XrpcContext x, string repo)
+    {
+        var auth = x.RequireAuth();
+        var account = await FindRepoAsync(x, repo);
+        if (account is null || account.Did != auth.Did)
+        {
+            throw new XrpcException(403, "Forbidden", "Invalid repo: you can only write to your own repository");
+        }
+        if (account.Status is not AccountStatus.Active)
+        {
+            throw XrpcException.BadRequest("AccountDeactivated", "Account is not active");
+        }
+        return account.Did;
+    }
+
+    public static Nsid Collection(string? value) =>
+        Nsid.TryParse(value, out var nsid, out var error) ? nsid : throw XrpcException.InvalidRequest($"Invalid collection: {error}");
+
+    public static RecordKey Rkey(string? value) =>
+        RecordKey.TryParse(value, out var rkey, out var error) ? rkey : throw XrpcException.InvalidRequest($"Invalid record key: {error}");
+
+    /// <summary>A record from JSON: an object; a missing $type is the collection, a different one is an error.</summary>
+    public static DataMap Record(JsonElement json, Nsid collection)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw XrpcException.InvalidRequest("record must be an object");
+        }
+        var record = (DataMap)DataModelJson.FromJson(json);
+        switch (record["$type"])
+        {
+            case null:
+                return DataMap.Create(record.Entries.Append(new("$type", DataValue.Of(collection.ToString()))));
+            case DataString { Value: var type } when type == collection.ToString():
+                return record;
+            case var other:
+                throw XrpcException.InvalidRequest($"Invalid $type: expected {collection}, got {(other as DataString)?.Value ?? "a non-string"}");
+        }
+    }
+
+    public static string? OptionalString(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
+            ? v.ValueKind == JsonValueKind.String ? v.GetString() : throw XrpcException.InvalidRequest($"{name} must be a string")
+            : null;
+
+    public static string RequiredString(JsonElement body, string name) =>
+        OptionalString(body, name) ?? throw XrpcException.InvalidRequest($"Input must have the property \"{name}\"");
+
+    public static Cid? OptionalCid(JsonElement body, string name) =>
+        OptionalString(body, name) is { } s ? Cid.TryParse(s, out var cid) ? cid : throw XrpcException.InvalidRequest($"{name} is not a valid CID") : null;
+
+    public static JsonObject CommitMeta(CommitResult commit) => new() { ["cid"] = commit.CommitCid.ToString(), ["rev"] = commit.Rev };
+
+    public static string Uri(string did, string collection, string rkey) => $"at://{did}/{collection}/{rkey}";
+}
