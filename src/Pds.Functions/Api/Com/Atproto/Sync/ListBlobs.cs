@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Pds.Core.Storage;
+using Pds.Functions.Xrpc;
+
+namespace Pds.Functions.Api.Com.Atproto.Sync;
+
+public sealed class ListBlobs : IXrpcMethod
+{
+    public string Nsid => "com.atproto.sync.listBlobs";
+    public XrpcKind Kind => XrpcKind.Query;
+
+    public async Task HandleAsync(XrpcContext x)
+    {
+        var did = x.RequiredQuery("did");
+        var limit = x.QueryInt("limit", 500, 1, 1000);
+        await SyncInputs.RequireRepoAsync(x, did);
+        var cids = await x.Service<IBlobIndex>().ListAsync(did, limit, x.Query("cursor"), x.Aborted);
+        var result = new JsonObject { ["cids"] = new JsonArray([.. cids.Select(c => (JsonNode)c.ToString())]) };
+        if (cids.Count == limit)
+        {
+            result["cursor"] = cids[^1].ToString();
+        }
+        await x.WriteJsonAsync(result);
+    }
+}

@@ -1,0 +1,76 @@
+using Pds.Core.Sequencer;
+using Pds.Core.Storage;
+
+namespace Pds.Functions.Firehose;
+
+/// <summary>
+/// Runs the sequencer in-process: on every wake-up (and on a timer, in case one was lost)
+/// it sequences the outbox and announces the new seq; hourly it trims the log to the window.
+/// </summary>
+public sealed class SequencerWorker(
+    SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, FirehoseHub hub, CrawlNotifier crawlers,
+    FirehoseSettings settings, TimeProvider clock, ILogger<SequencerWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (await log.GetLatestSeqAsync(stoppingToken) is { } latest)
+        {
+            hub.Announce(latest);
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sequenced = await sequencer.DrainAsync(stoppingToken);
+                if (sequenced.Count > 0)
+                {
+                    hub.Announce(sequenced[^1].Seq);
+                    crawlers.NotifyActivity();
+                }
+                await TrimAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "sequencer pass failed; retrying");
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(Poll);
+            try
+            {
+                await signal.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task TrimAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastTrim < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+        _lastTrim = now;
+        var removed = await log.TrimAsync(now - settings.Retention, ct);
+        if (removed > 0)
+        {
+            logger.LogInformation("trimmed {Count} firehose events older than {Retention}", removed, settings.Retention);
+        }
+    }
+}
+
+/// <summary>How long the firehose log keeps events for cursor replay (PDS_REPO_BACKFILL_LIMIT_MS).</summary>
+public sealed record FirehoseSettings(TimeSpan Retention);
