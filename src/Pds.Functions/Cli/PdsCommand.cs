@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Pds.Functions.Cli;
 
@@ -8,10 +9,18 @@ namespace Pds.Functions.Cli;
 /// </summary>
 public static class PdsCommand
 {
-    public static RootCommand Create(CliContext context) =>
-        new("pds: an AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
+    public const string Name = "pds";
+
+    /// <summary>
+    /// A plain command named "pds" rather than a <see cref="RootCommand"/>, whose name comes from
+    /// the host executable (e.g. "testhost" in-process); help and version are added by hand.
+    /// </summary>
+    public static Command Create(CliContext context) =>
+        new(Name, "pds: an AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
             "Exit codes: 0 ok, 1 invalid or unreadable input, 2 usage error.")
         {
+            new HelpOption(),
+            new VersionOption(),
             InspectCommand.Create(context),
             VerifyCommand.Create(context),
             UnpackCommand.Create(context),
@@ -45,11 +54,10 @@ public static class PdsCommand
     private static string CommandPath(Command command)
     {
         var names = new List<string>();
-        for (Command? c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
         {
             names.Add(c.Name);
         }
-        names.Add("pds");
         names.Reverse();
         return string.Join(' ', names);
     }
