@@ -19,16 +19,22 @@ public sealed class UnpackCommandTests(ReferenceCars cars) : IDisposable
         }
     }
 
+    /// <summary>Unpacks a valid case into a fresh directory, checking the exit code and summary.</summary>
+    private async Task<string> UnpackAsync(ManifestEntry entry)
+    {
+        var dir = Path.Combine(_outRoot, Guid.NewGuid().ToString("N"), entry.File);
+        var result = await CliRunner.RunAsync("unpack", cars.PathOf(entry), dir);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"unpacked {entry.Records.Count} records", result.Out, StringComparison.Ordinal);
+        return dir;
+    }
+
     [Fact]
     public Task Unpack_ValidReferenceCars_WritesOneFilePerRecordThatReencodesToItsCid() =>
         CliRunner.ForEachAsync(cars.ValidEntries, async entry =>
         {
-            var dir = Path.Combine(_outRoot, entry.File);
+            var dir = await UnpackAsync(entry);
 
-            var result = await CliRunner.RunAsync("unpack", cars.PathOf(entry), dir);
-
-            Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains($"unpacked {entry.Records.Count} records", result.Out, StringComparison.Ordinal);
             var written = Directory.GetFiles(dir, "*.json", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(dir, f))
                 .Where(f => f != RepoUnpacker.CommitFileName)
@@ -45,11 +51,8 @@ public sealed class UnpackCommandTests(ReferenceCars cars) : IDisposable
     public Task Unpack_ValidReferenceCars_CommitJsonReencodesToCommitCid() =>
         CliRunner.ForEachAsync(cars.ValidEntries, async entry =>
         {
-            var dir = Path.Combine(_outRoot, entry.File);
+            var dir = await UnpackAsync(entry);
 
-            var result = await CliRunner.RunAsync("unpack", cars.PathOf(entry), dir);
-
-            Assert.True(result.ExitCode == 0, result.ToString());
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, RepoUnpacker.CommitFileName)))!.AsObject();
             var expect = entry.Expect!;
             Assert.Equal((string)expect["commit"]!, (string?)json["cid"]);

@@ -16,7 +16,7 @@ public static class PdsCommand
     /// the host executable (e.g. "testhost" in-process); help and version are added by hand.
     /// </summary>
     public static Command Create(CliContext context) =>
-        new(Name, "pds: an AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
+        new(Name, "An AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
             "Exit codes: 0 ok, 1 invalid or unreadable input, 2 usage error.")
         {
             new HelpOption(),
@@ -33,12 +33,12 @@ public static class PdsCommand
         var parsed = root.Parse(args);
         if (parsed.Errors.Count == 0)
         {
-            return await parsed.InvokeAsync(Invocation(context.Out), ct).ConfigureAwait(false);
+            return await parsed.InvokeAsync(Invocation(context.Out, context.Error), ct).ConfigureAwait(false);
         }
         if (args.Count == 0)
         {
             // Bare `pds`: the full help, on stderr since nothing was asked for.
-            await root.Parse(["--help"]).InvokeAsync(Invocation(context.Error), ct).ConfigureAwait(false);
+            await root.Parse(["--help"]).InvokeAsync(Invocation(context.Error, context.Error), ct).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         foreach (var error in parsed.Errors)
@@ -49,7 +49,7 @@ public static class PdsCommand
         return ExitCodes.Usage;
     }
 
-    private static InvocationConfiguration Invocation(TextWriter output) => new() { Output = output, Error = output };
+    private static InvocationConfiguration Invocation(TextWriter output, TextWriter error) => new() { Output = output, Error = error };
 
     private static string CommandPath(Command command)
     {

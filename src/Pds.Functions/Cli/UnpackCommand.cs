@@ -28,7 +28,8 @@ internal static class UnpackCommand
         command.SetAction((parse, ct) => BadInput.GuardAsync(context, Name, async () =>
         {
             var loaded = await RepoCar.LoadAsync(parse.GetRequiredValue(file), key: null, ct).ConfigureAwait(false);
-            var unpacker = new RepoUnpacker(loaded, parse.GetRequiredValue(dir).FullName);
+            var target = parse.GetRequiredValue(dir).FullName;
+            var unpacker = new RepoUnpacker(loaded, target);
             if (context.OutIsTerminal && unpacker.RecordCount > ProgressThreshold)
             {
                 await WithProgressAsync(context, unpacker, ct).ConfigureAwait(false);
@@ -39,7 +40,7 @@ internal static class UnpackCommand
             }
             await context.Out.WriteLineAsync(
                 $"unpacked {unpacker.RecordCount} records of {loaded.Repo.Commit.Did} (rev {loaded.Repo.Commit.Rev}) " +
-                $"to {parse.GetRequiredValue(dir).FullName}").ConfigureAwait(false);
+                $"to {target}").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
