@@ -1,6 +1,8 @@
+using Pds.Functions.Cli;
+
 namespace Pds.Functions;
 
 public static class Program
 {
-    public static int Main(string[] args) => Cli.PdsCommand.Run(args);
+    public static Task<int> Main(string[] args) => PdsCommand.RunAsync(args, CliContext.FromConsole());
 }

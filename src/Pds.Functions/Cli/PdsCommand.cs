@@ -1,11 +1,64 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace Pds.Functions.Cli;
 
-/// <summary>The `pds` command line. Subcommands are wired here as they land.</summary>
+/// <summary>
+/// The <c>pds</c> command line. Each subcommand lives in its own file and is added here;
+/// server and account management commands will join the repository tools.
+/// </summary>
 public static class PdsCommand
 {
-    public static int Run(string[] args)
+    public const string Name = "pds";
+
+    /// <summary>
+    /// A plain command named "pds" rather than a <see cref="RootCommand"/>, whose name comes from
+    /// the host executable (e.g. "testhost" in-process); help and version are added by hand.
+    /// </summary>
+    public static Command Create(CliContext context) =>
+        new(Name, "An AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
+            "Exit codes: 0 ok, 1 invalid or unreadable input, 2 usage error.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            InspectCommand.Create(context),
+            VerifyCommand.Create(context),
+            UnpackCommand.Create(context),
+        };
+
+    /// <summary>Parses and runs one command line. Exit codes: 0 ok, 1 bad input, 2 usage error.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken ct = default)
     {
-        Console.Error.WriteLine("usage: pds <inspect|verify|unpack> ...");
-        return args.Length == 0 ? 0 : 2;
+        var root = Create(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count == 0)
+        {
+            return await parsed.InvokeAsync(Invocation(context.Out, context.Error), ct).ConfigureAwait(false);
+        }
+        if (args.Count == 0)
+        {
+            // Bare `pds`: the full help, on stderr since nothing was asked for.
+            await root.Parse(["--help"]).InvokeAsync(Invocation(context.Error, context.Error), ct).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        foreach (var error in parsed.Errors)
+        {
+            await context.Error.WriteLineAsync($"pds: {error.Message}").ConfigureAwait(false);
+        }
+        await context.Error.WriteLineAsync($"Run '{CommandPath(parsed.CommandResult.Command)} --help' for usage.").ConfigureAwait(false);
+        return ExitCodes.Usage;
+    }
+
+    private static InvocationConfiguration Invocation(TextWriter output, TextWriter error) => new() { Output = output, Error = error };
+
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Add(c.Name);
+        }
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }
