@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Pds.Functions.Hosting;
+
+/// <summary>
+/// Settings, read from environment variables (and appsettings.json) under the same names as
+/// the reference PDS distribution wherever the meaning is the same, so operators can move over.
+/// </summary>
+public sealed record PdsConfig
+{
+    public required string Hostname { get; init; }
+    public int Port { get; init; } = 2583;
+    public string BindAddress { get; init; } = "127.0.0.1";
+    public required string DataDirectory { get; init; }
+    public required string BlobstoreDirectory { get; init; }
+    public required string PlcUrl { get; init; }
+    public required IReadOnlyList<string> ServiceHandleDomains { get; init; }
+    public string? AdminPassword { get; init; }
+    public string? JwtSecret { get; init; }
+    public string? PlcRotationKeyHex { get; init; }
+    public bool InviteRequired { get; init; }
+    public long BlobUploadLimit { get; init; } = 100L * 1024 * 1024;
+    public IReadOnlyList<string> Crawlers { get; init; } = [];
+    public string? AppViewUrl { get; init; }
+    public string? AppViewDid { get; init; }
+    public bool RateLimitsEnabled { get; init; }
+    public TimeSpan BackfillLimit { get; init; } = TimeSpan.FromHours(72);
+
+    /// <summary>A localhost run: secrets may be generated, http is fine, handles default to .test.</summary>
+    public bool IsLocal => Hostname is "localhost" or "127.0.0.1" || Hostname.EndsWith(".localhost", StringComparison.Ordinal);
+
+    public string PublicUrl => IsLocal ? $"http://{Hostname}:{Port}" : $"https://{Hostname}";
+    public string ServiceDid => "did:web:" + Hostname;
+
+    public static PdsConfig Load(IConfiguration c, string workingDirectory)
+    {
+        var hostname = c["PDS_HOSTNAME"] is { Length: > 0 } h ? h.Trim().ToLowerInvariant() : "localhost";
+        var local = hostname is "localhost" or "127.0.0.1" || hostname.EndsWith(".localhost", StringComparison.Ordinal);
+        var data = Path.GetFullPath(c["PDS_DATA_DIRECTORY"] is { Length: > 0 } d ? d : Path.Combine(workingDirectory, "pds-data"));
+        return new PdsConfig
+        {
+            Hostname = hostname,
+            Port = Int(c, "PDS_PORT", 2583, 1, 65535),
+            BindAddress = c["PDS_BIND_ADDRESS"] is { Length: > 0 } b ? b : "127.0.0.1",
+            DataDirectory = data,
+            BlobstoreDirectory = Path.GetFullPath(c["PDS_BLOBSTORE_DISK_LOCATION"] is { Length: > 0 } bl ? bl : Path.Combine(data, "blocks")),
+            // A localhost PDS must never register test identities in the public directory.
+            PlcUrl = (c["PDS_DID_PLC_URL"] is { Length: > 0 } plc ? plc : local ? "http://127.0.0.1:2582" : "https://plc.directory").TrimEnd('/'),
+            ServiceHandleDomains = List(c["PDS_SERVICE_HANDLE_DOMAINS"]) is { Count: > 0 } domains
+                ? domains.Select(x => x.StartsWith('.') ? x.ToLowerInvariant() : "." + x.ToLowerInvariant()).ToList()
+                : [local ? ".test" : "." + hostname],
+            AdminPassword = Empty(c["PDS_ADMIN_PASSWORD"]),
+            JwtSecret = Empty(c["PDS_JWT_SECRET"]),
+            PlcRotationKeyHex = Empty(c["PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX"]),
+            InviteRequired = Bool(c, "PDS_INVITE_REQUIRED", false),
+            BlobUploadLimit = Long(c, "PDS_BLOB_UPLOAD_LIMIT", 100L * 1024 * 1024),
+            Crawlers = List(c["PDS_CRAWLERS"]),
+            AppViewUrl = Empty(c["PDS_BSKY_APP_VIEW_URL"]),
+            AppViewDid = Empty(c["PDS_BSKY_APP_VIEW_DID"]),
+            RateLimitsEnabled = Bool(c, "PDS_RATE_LIMITS_ENABLED", false),
+            BackfillLimit = TimeSpan.FromMilliseconds(Long(c, "PDS_REPO_BACKFILL_LIMIT_MS", (long)TimeSpan.FromHours(72).TotalMilliseconds)),
+        };
+    }
+
+    private static string? Empty(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
+
+    private static List<string> List(string? v) =>
+        (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static int Int(IConfiguration c, string name, int fallback, int min, int max) =>
+        Long(c, name, fallback) is var v && v >= min && v <= max ? (int)v : throw new ConfigException($"{name} must be between {min} and {max}");
+
+    private static long Long(IConfiguration c, string name, long fallback) =>
+        c[name] is { Length: > 0 } s
+            ? long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : throw new ConfigException($"{name} must be a non-negative integer")
+            : fallback;
+
+    private static bool Bool(IConfiguration c, string name, bool fallback) => c[name]?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => fallback,
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new ConfigException($"{name} must be true or false"),
+    };
+}
+
+/// <summary>A configuration problem the operator must fix; printed without a stack trace.</summary>
+public sealed class ConfigException(string message) : Exception(message);

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pds.Functions.Hosting;
+
+/// <summary>
+/// The PDS's own secrets. A production run must be given them (and is told which are missing);
+/// a localhost run generates them once and keeps them in the data directory (mode 0600).
+/// The key-encryption key protects account signing keys at rest and always lives in a file.
+/// </summary>
+public sealed record PdsSecrets(string AdminPassword, byte[] JwtSecret, byte[] PlcRotationKey, byte[] KeyEncryptionKey)
+{
+    public const string FileName = "secrets.json";
+
+    public static PdsSecrets Resolve(PdsConfig config)
+    {
+        Directory.CreateDirectory(config.DataDirectory);
+        var path = Path.Combine(config.DataDirectory, FileName);
+        var stored = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [] : [];
+        if (!config.IsLocal)
+        {
+            var missing = new List<string>();
+            if (config.AdminPassword is null) missing.Add("PDS_ADMIN_PASSWORD");
+            if (config.JwtSecret is null) missing.Add("PDS_JWT_SECRET");
+            if (config.PlcRotationKeyHex is null) missing.Add("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX");
+            if (missing.Count > 0)
+            {
+                throw new ConfigException($"PDS_HOSTNAME is {config.Hostname}, so these settings are required: {string.Join(", ", missing)}");
+            }
+        }
+        var admin = config.AdminPassword ?? Stored(stored, "adminPassword") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var jwt = config.JwtSecret ?? Stored(stored, "jwtSecret") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var rotation = config.PlcRotationKeyHex ?? Stored(stored, "plcRotationKeyHex")
+            ?? Convert.ToHexStringLower(Pds.Core.Crypto.Keypair.Generate(Pds.Core.Crypto.KeyType.Secp256k1).ExportPrivateKey());
+        var kek = Stored(stored, "keyEncryptionKeyHex") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var updated = new JsonObject { ["keyEncryptionKeyHex"] = kek };
+        if (config.IsLocal)
+        {
+            updated["adminPassword"] = admin;
+            updated["jwtSecret"] = jwt;
+            updated["plcRotationKeyHex"] = rotation;
+        }
+        Write(path, updated);
+        try
+        {
+            return new PdsSecrets(admin, System.Text.Encoding.UTF8.GetBytes(jwt), Convert.FromHexString(rotation), Convert.FromHexString(kek));
+        }
+        catch (FormatException)
+        {
+            throw new ConfigException("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX must be 64 hex characters");
+        }
+    }
+
+    private static string? Stored(JsonObject o, string name) => o[name]?.GetValueKind() == JsonValueKind.String ? (string?)o[name] : null;
+
+    private static void Write(string path, JsonObject content)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, content.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+}
