@@ -19,7 +19,7 @@
 //
 // With --batched, also times the "several commits" route (init commit, then
 // applyWrites in batches of 200, then getFullRepo) for comparison; it is
-// slower, which is why (a) uses the single init commit.
+// several times slower, which is why (a) uses the single init commit.
 //
 // Each measurement runs one warm-up iteration first, then reports median and
 // min milliseconds over --iterations (with `node --expose-gc` a full GC runs
@@ -85,17 +85,24 @@ const stats = (xs) => {
   return { median: r(median), min: r(s[0]), runs: s.map(r) }
 }
 
+// Wall-clock ms per iteration, plus process CPU ms (user+system, all threads
+// including GC helpers) as a cross-check when the machine is busy.
 async function timeIt(fn) {
   await fn() // warm-up
   const times = []
+  const cpu = []
   let last
   for (let i = 0; i < ITER; i++) {
     globalThis.gc?.()
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     last = await fn()
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  return { ...stats(times), last }
+  const { median, min } = stats(cpu)
+  return { ...stats(times), cpu: { median, min }, last }
 }
 
 async function buildAndWriteCar() {
@@ -191,12 +198,15 @@ const out = {
   iterations: ITER,
   build_and_write_car_ms: { median: build.median, min: build.min, runs: build.runs },
   read_and_verify_car_ms: { median: verify.median, min: verify.min, runs: verify.runs },
+  build_and_write_car_cpu_ms: build.cpu,
+  read_and_verify_car_cpu_ms: verify.cpu,
   car_bytes: car.length,
   ...(batched && {
     batched_build_and_write_car_ms: {
       median: batched.median,
       min: batched.min,
       runs: batched.runs,
+      cpu: batched.cpu,
       batch: 200,
     },
   }),
