@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the .NET SDK: dnsmasq (a real DNS server for the
+# handle-resolution tests) and the pinned npm packages of every tests/* folder with a
+# package-lock.json. Idempotent: safe to run before every test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "install-test-deps: need root (or sudo) to run: $*" >&2
+    return 1
+  fi
+}
+
+# dnsmasq lives in /usr/sbin, which is not on every PATH.
+if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
+  as_root apt-get update -qq
+  # dnsmasq-base is the binary alone; the full "dnsmasq" package would also enable a system service.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnsmasq-base
+fi
+
+# npm ci wipes node_modules and reinstalls exactly what the lock file pins. None of these
+# packages needs an install script (npm 11 skips them by default anyway).
+for lock in tests/*/package-lock.json; do
+  [ -f "$lock" ] || continue
+  dir=$(dirname "$lock")
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
