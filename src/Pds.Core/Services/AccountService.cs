@@ -1,0 +1,196 @@
+using Pds.Core.Auth;
+using Pds.Core.Identity;
+using Pds.Core.Sequencer;
+using Pds.Core.Storage;
+using Pds.Core.Syntax;
+using Pds.Core.Xrpc;
+
+namespace Pds.Core.Services;
+
+/// <summary>
+/// Account lifecycle: creation (signing key, did:plc through the directory, empty repo, events in
+/// the order #identity, #account, #commit, #sync), handle changes, and status changes, each with
+/// the firehose event relays expect.
+/// </summary>
+public sealed class AccountService(
+    IAccountStore accounts, IInviteStore invites, IKeyStore keys, IEventLog events, IPlcClient plc, IHandleResolver handles,
+    RepoService repos, SessionService sessions, ISequencerSignal sequencer, AccountSettings settings, TimeProvider clock)
+{
+    public const int MaxPasswordLength = 256;
+
+    public async Task<Session> CreateAsync(CreateAccountInput input, CancellationToken ct = default)
+    {
+        var handle = HandleRules.Normalize(input.Handle);
+        if (HandleRules.ServiceDomain(handle, settings.ServiceHandleDomains) is null)
+        {
+            throw XrpcException.BadRequest("UnsupportedDomain", "Not a supported handle domain");
+        }
+        if (input.Did is not null)
+        {
+            throw XrpcException.InvalidRequest("Creating an account with an existing DID (migration) is not supported yet");
+        }
+        var email = ValidateEmail(input.Email);
+        if (string.IsNullOrEmpty(input.Password) || input.Password.Length > MaxPasswordLength)
+        {
+            throw XrpcException.InvalidRequest($"Password is required and at most {MaxPasswordLength} characters");
+        }
+        if (await accounts.GetByHandleAsync(handle.ToString(), ct).ConfigureAwait(false) is not null)
+        {
+            throw XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}");
+        }
+        if (await accounts.GetByEmailAsync(email, ct).ConfigureAwait(false) is not null)
+        {
+            throw XrpcException.InvalidRequest($"Email already taken: {email}");
+        }
+        await CheckInviteAsync(input.InviteCode, ct).ConfigureAwait(false);
+
+        var reservation = "create:" + Guid.NewGuid().ToString("N");
+        var signingKey = await keys.ReserveAsync(reservation, ct).ConfigureAwait(false);
+        var rotation = new List<Crypto.PublicKey>();
+        if (input.RecoveryKey is not null)
+        {
+            rotation.Add(ParseRecoveryKey(input.RecoveryKey));
+        }
+        rotation.Add(settings.PlcRotationKey.PublicKey);
+        var genesis = await PlcOperation.CreateAtproto(signingKey, handle, settings.PublicUrl, rotation)
+            .SignAsync(settings.PlcRotationKey, ct).ConfigureAwait(false);
+        var did = genesis.DeriveDid();
+        await plc.SubmitAsync(did, genesis, ct).ConfigureAwait(false);
+        if (!await keys.ClaimReservedAsync(reservation, did.ToString(), ct).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("reserved signing key vanished");
+        }
+        var now = clock.GetUtcNow();
+        var account = new AccountRecord(did.ToString(), handle.ToString(), email, PasswordHasher.Hash(input.Password), AccountStatus.Active, now, input.InviteCode);
+        try
+        {
+            await accounts.CreateAsync(account, ct).ConfigureAwait(false);
+        }
+        catch (AccountConflictException e)
+        {
+            await keys.DeleteAsync(did.ToString(), ct).ConfigureAwait(false);
+            throw e.Field == "handle"
+                ? XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}")
+                : XrpcException.InvalidRequest(e.Message);
+        }
+        if (settings.InviteRequired)
+        {
+            await invites.TryUseAsync(input.InviteCode!, did.ToString(), now, ct).ConfigureAwait(false);
+        }
+        await events.AppendPendingAsync(FirehoseEvents.ForIdentity(did.ToString(), handle.ToString(), now), ct).ConfigureAwait(false);
+        await events.AppendPendingAsync(FirehoseEvents.ForAccount(did.ToString(), true, null, now), ct).ConfigureAwait(false);
+        var commit = await repos.CreateRepoAsync(did.ToString(), ct).ConfigureAwait(false);
+        await events.AppendPendingAsync(
+            FirehoseEvents.ForSync(did.ToString(), commit.CommitCid, commit.NewBlocks[commit.CommitCid], commit.Rev, clock.GetUtcNow()), ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+        return await sessions.IssueAsync(account, AuthScopes.Access, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves an account to a new handle: verify it, update the DID document, announce #identity.</summary>
+    public async Task UpdateHandleAsync(string did, string requested, CancellationToken ct = default)
+    {
+        var handle = HandleRules.Normalize(requested);
+        var account = await accounts.GetByDidAsync(did, ct).ConfigureAwait(false) ?? throw XrpcException.InvalidRequest("Account not found");
+        var holder = await accounts.GetByHandleAsync(handle.ToString(), ct).ConfigureAwait(false);
+        if (holder is not null && holder.Did != did)
+        {
+            throw XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}");
+        }
+        if (HandleRules.ServiceDomain(handle, settings.ServiceHandleDomains) is null)
+        {
+            var resolved = await handles.ResolveAsync(handle, ct).ConfigureAwait(false);
+            if (resolved?.ToString() != did)
+            {
+                throw XrpcException.BadRequest("InvalidHandle", "External handle did not resolve to DID");
+            }
+        }
+        if (account.Handle != handle.ToString())
+        {
+            await UpdatePlcHandleAsync(Did.Parse(did), handle, ct).ConfigureAwait(false);
+            try
+            {
+                await accounts.UpdateHandleAsync(did, handle.ToString(), ct).ConfigureAwait(false);
+            }
+            catch (AccountConflictException)
+            {
+                throw XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}");
+            }
+        }
+        // Re-announce even when unchanged: clients use updateHandle to ask for a refresh.
+        await events.AppendPendingAsync(FirehoseEvents.ForIdentity(did, handle.ToString(), clock.GetUtcNow()), ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets a status and announces #account (and #sync on reactivation, re-asserting the repo).</summary>
+    public async Task SetStatusAsync(string did, AccountStatus status, StoredHead? headForSync, CancellationToken ct = default)
+    {
+        await accounts.UpdateStatusAsync(did, status, ct).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var name = status switch
+        {
+            AccountStatus.Active => null,
+            AccountStatus.Takendown => "takendown",
+            AccountStatus.Suspended => "suspended",
+            AccountStatus.Deleted => "deleted",
+            _ => "deactivated",
+        };
+        await events.AppendPendingAsync(FirehoseEvents.ForAccount(did, status == AccountStatus.Active, name, now), ct).ConfigureAwait(false);
+        if (status == AccountStatus.Active && headForSync is not null)
+        {
+            await events.AppendPendingAsync(FirehoseEvents.ForSync(did, headForSync.CommitCid, headForSync.CommitBytes, headForSync.Rev, now), ct).ConfigureAwait(false);
+        }
+        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task UpdatePlcHandleAsync(Did did, Handle handle, CancellationToken ct)
+    {
+        if (!did.IsPlc)
+        {
+            return;
+        }
+        var last = await plc.GetLastOperationAsync(did, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"no PLC history for {did}");
+        var next = await last.Operation.Next(handle: handle).SignAsync(settings.PlcRotationKey, ct).ConfigureAwait(false);
+        await plc.SubmitAsync(did, next, ct).ConfigureAwait(false);
+    }
+
+    private async Task CheckInviteAsync(string? code, CancellationToken ct)
+    {
+        if (!settings.InviteRequired)
+        {
+            return;
+        }
+        if (string.IsNullOrEmpty(code))
+        {
+            throw XrpcException.BadRequest("InvalidInviteCode", "No invite code provided");
+        }
+        var invite = await invites.GetAsync(code, ct).ConfigureAwait(false);
+        if (invite is null || invite.Disabled || invite.Uses.Count >= invite.AvailableUses)
+        {
+            throw XrpcException.BadRequest("InvalidInviteCode", "Provided invite code not available");
+        }
+    }
+
+    private static string ValidateEmail(string? email)
+    {
+        var trimmed = email?.Trim().ToLowerInvariant();
+        var at = trimmed?.IndexOf('@', StringComparison.Ordinal) ?? -1;
+        if (trimmed is null || at <= 0 || trimmed.IndexOf('.', at) < at + 2 || trimmed.EndsWith('.') || trimmed.Length > 254 || trimmed.Any(char.IsWhiteSpace))
+        {
+            throw XrpcException.InvalidRequest("Email is required and must be a valid address");
+        }
+        return trimmed;
+    }
+
+    private static Crypto.PublicKey ParseRecoveryKey(string didKey)
+    {
+        try
+        {
+            return Crypto.PublicKey.FromDidKey(didKey);
+        }
+        catch (Crypto.CryptoFormatException e)
+        {
+            throw XrpcException.InvalidRequest("recoveryKey must be a did:key: " + e.Message);
+        }
+    }
+}
