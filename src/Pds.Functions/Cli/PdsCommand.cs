@@ -16,7 +16,7 @@ public static class PdsCommand
     /// the host executable (e.g. "testhost" in-process); help and version are added by hand.
     /// </summary>
     public static Command Create(CliContext context) =>
-        new(Name, "An AT Protocol Personal Data Server. Today: tools for repository CAR files. " +
+        new(Name, "An AT Protocol Personal Data Server: `pds serve` (the default) runs it; the other commands are tools for repository CAR files. " +
             "Exit codes: 0 ok, 1 invalid or unreadable input, 2 usage error.")
         {
             new HelpOption(),
@@ -24,22 +24,18 @@ public static class PdsCommand
             InspectCommand.Create(context),
             VerifyCommand.Create(context),
             UnpackCommand.Create(context),
+            ServeCommand.Create(context),
         };
 
     /// <summary>Parses and runs one command line. Exit codes: 0 ok, 1 bad input, 2 usage error.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken ct = default)
     {
         var root = Create(context);
-        var parsed = root.Parse(args);
+        // Bare `pds` runs the server, like the reference distribution's single command.
+        var parsed = root.Parse(args.Count == 0 ? ["serve"] : args);
         if (parsed.Errors.Count == 0)
         {
             return await parsed.InvokeAsync(Invocation(context.Out, context.Error), ct).ConfigureAwait(false);
-        }
-        if (args.Count == 0)
-        {
-            // Bare `pds`: the full help, on stderr since nothing was asked for.
-            await root.Parse(["--help"]).InvokeAsync(Invocation(context.Error, context.Error), ct).ConfigureAwait(false);
-            return ExitCodes.Usage;
         }
         foreach (var error in parsed.Errors)
         {

@@ -25,6 +25,7 @@ public sealed record PdsConfig
     public string? AppViewDid { get; init; }
     public bool RateLimitsEnabled { get; init; }
     public TimeSpan BackfillLimit { get; init; } = TimeSpan.FromHours(72);
+    public string? DnsNameserver { get; init; }
 
     /// <summary>A localhost run: secrets may be generated, http is fine, handles default to .test.</summary>
     public bool IsLocal => Hostname is "localhost" or "127.0.0.1" || Hostname.EndsWith(".localhost", StringComparison.Ordinal);
@@ -59,6 +60,7 @@ public sealed record PdsConfig
             AppViewDid = Empty(c["PDS_BSKY_APP_VIEW_DID"]),
             RateLimitsEnabled = Bool(c, "PDS_RATE_LIMITS_ENABLED", false),
             BackfillLimit = TimeSpan.FromMilliseconds(Long(c, "PDS_REPO_BACKFILL_LIMIT_MS", (long)TimeSpan.FromHours(72).TotalMilliseconds)),
+            DnsNameserver = Empty(c["PDS_DNS_NAMESERVER"]),
         };
     }
 

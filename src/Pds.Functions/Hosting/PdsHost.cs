@@ -1,0 +1,76 @@
+using System.Net;
+using Pds.Core.Auth;
+using Pds.Core.Crypto;
+using Pds.Core.Sequencer;
+using Pds.Core.Services;
+using Pds.Core.Syntax;
+using Pds.Functions.Firehose;
+using Pds.Functions.Xrpc;
+
+namespace Pds.Functions.Hosting;
+
+/// <summary>
+/// Composes the PDS: configuration, storage backend, domain services, the XRPC edge, the
+/// firehose and the in-process sequencer. Program.cs and tests both start it through here.
+/// </summary>
+public static class PdsHost
+{
+    public static async Task<WebApplication> BuildAsync(PdsConfig config, PdsSecrets secrets, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Parse(config.BindAddress), config.Port);
+            k.Limits.MaxRequestBodySize = config.BlobUploadLimit + 1024 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(secrets);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => TidGenerator.WithRandomClockId());
+        services.AddSingleton(sp => new TokenService(secrets.JwtSecret, config.ServiceDid, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new HostSettings(secrets.AdminPassword));
+
+        var storage = await SqliteBackend.OpenAsync(config, secrets);
+        storage.Register(services);
+
+        services.AddSingleton<ChannelSequencerSignal>();
+        services.AddSingleton<ISequencerSignal>(sp => sp.GetRequiredService<ChannelSequencerSignal>());
+        services.AddSingleton<SequencerService>();
+        services.AddSingleton<FirehoseHub>();
+        services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
+        services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
+        services.AddHttpClient<CrawlNotifier>();
+        services.AddHostedService<SequencerWorker>();
+
+        services.AddSingleton<RepoService>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton(new AccountSettings(
+            config.PublicUrl, config.ServiceHandleDomains, config.InviteRequired, Keypair.Import(KeyType.Secp256k1, secrets.PlcRotationKey)));
+        Identity.Register(services, config);
+        services.AddHttpClient<DidDocuments>();
+
+        foreach (var type in typeof(IXrpcMethod).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IXrpcMethod).IsAssignableFrom(t)))
+        {
+            services.AddSingleton(typeof(IXrpcMethod), type);
+        }
+        services.AddSingleton<XrpcEndpoint>();
+        services.AddCors();
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        // Browser clients (the Bluesky web app) call the PDS from other origins.
+        app.UseCors(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("*"));
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapGet("/", WellKnown.Home);
+        app.MapGet("/xrpc/_health", WellKnown.Health);
+        app.MapGet("/.well-known/atproto-did", WellKnown.AtprotoDid);
+        app.Map("/xrpc/" + SubscribeRepos.Nsid, SubscribeRepos.HandleAsync);
+        app.Map("/xrpc/{nsid}", (HttpContext http, string nsid, XrpcEndpoint xrpc) => xrpc.HandleAsync(http, nsid));
+        app.Lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}
