@@ -142,6 +142,27 @@ public sealed class AccountService(
         await sequencer.NotifyAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes an account for good: announces #account deleted, then removes its repo, blobs,
+    /// preferences, sessions and signing key, and finally the account row.
+    /// </summary>
+    public async Task DeleteAsync(string did, IRepoStore repoStore, IBlobStore blobs, IBlobIndex blobIndex, IPreferenceStore preferences,
+        ISessionStore sessionStore, CancellationToken ct = default)
+    {
+        await SetStatusAsync(did, AccountStatus.Deleted, null, ct).ConfigureAwait(false);
+        await sessionStore.DeleteRefreshTokensForAccountAsync(did, ct).ConfigureAwait(false);
+        foreach (var app in await sessionStore.ListAppPasswordsAsync(did, ct).ConfigureAwait(false))
+        {
+            await sessionStore.DeleteAppPasswordAsync(did, app.Name, ct).ConfigureAwait(false);
+        }
+        await repoStore.DeleteRepoAsync(did, ct).ConfigureAwait(false);
+        await blobs.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await blobIndex.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await preferences.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await keys.DeleteAsync(did, ct).ConfigureAwait(false);
+        await accounts.DeleteAsync(did, ct).ConfigureAwait(false);
+    }
+
     private async Task UpdatePlcHandleAsync(Did did, Handle handle, CancellationToken ct)
     {
         if (!did.IsPlc)
