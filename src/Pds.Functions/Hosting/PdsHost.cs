@@ -33,7 +33,7 @@ public static class PdsHost
         services.AddSingleton(sp => new TokenService(secrets.JwtSecret, config.ServiceDid, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new HostSettings(secrets.AdminPassword));
 
-        var storage = await SqliteBackend.OpenAsync(config, secrets);
+        var storage = await SqliteBackend.OpenAsync(config, secrets, TimeProvider.System);
         storage.Register(services);
 
         services.AddSingleton<ChannelSequencerSignal>();

@@ -4,30 +4,33 @@ using Pds.Sqlite;
 namespace Pds.Functions.Hosting;
 
 /// <summary>The embedded default: one SQLite database in the data directory, blobs as files, keys encrypted at rest.</summary>
-public sealed class SqliteBackend(SqliteDatabase db, string blobDirectory, byte[] keyEncryptionKey) : IAsyncDisposable
+public sealed class SqliteBackend(SqliteStorage storage) : IAsyncDisposable
 {
-    public const string DatabaseFile = "pds.sqlite";
-
-    public static async Task<SqliteBackend> OpenAsync(PdsConfig config, PdsSecrets secrets)
+    public static async Task<SqliteBackend> OpenAsync(PdsConfig config, PdsSecrets secrets, TimeProvider clock)
     {
-        Directory.CreateDirectory(config.DataDirectory);
-        var db = await SqliteDatabase.OpenAsync(Path.Combine(config.DataDirectory, DatabaseFile));
-        return new SqliteBackend(db, config.BlobstoreDirectory, secrets.KeyEncryptionKey);
+        var storage = await SqliteStorage.OpenAsync(new SqliteStorageOptions
+        {
+            DataDirectory = config.DataDirectory,
+            BlobDirectory = config.BlobstoreDirectory,
+            MasterKey = secrets.KeyEncryptionKey,
+            TimeProvider = clock,
+        });
+        return new SqliteBackend(storage);
     }
 
     public void Register(IServiceCollection services)
     {
-        services.AddSingleton(db);
-        services.AddSingleton<IRepoStore>(new SqliteRepoStore(db));
-        services.AddSingleton<IEventLog>(sp => new SqliteEventLog(db, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IAccountStore>(new SqliteAccountStore(db));
-        services.AddSingleton<ISessionStore>(new SqliteSessionStore(db));
-        services.AddSingleton<IInviteStore>(new SqliteInviteStore(db));
-        services.AddSingleton<IPreferenceStore>(new SqlitePreferenceStore(db));
-        services.AddSingleton<IBlobIndex>(new SqliteBlobIndex(db));
-        services.AddSingleton<IBlobStore>(new FileBlobStore(blobDirectory));
-        services.AddSingleton<IKeyStore>(new LocalKeyStore(db, keyEncryptionKey));
+        services.AddSingleton(storage.Database);
+        services.AddSingleton<IRepoStore>(storage.Repos);
+        services.AddSingleton<IEventLog>(storage.Events);
+        services.AddSingleton<IAccountStore>(storage.Accounts);
+        services.AddSingleton<ISessionStore>(storage.Sessions);
+        services.AddSingleton<IInviteStore>(storage.Invites);
+        services.AddSingleton<IPreferenceStore>(storage.Preferences);
+        services.AddSingleton<IBlobIndex>(storage.BlobIndex);
+        services.AddSingleton<IBlobStore>(storage.Blobs);
+        services.AddSingleton<IKeyStore>(storage.Keys);
     }
 
-    public ValueTask DisposeAsync() => db.DisposeAsync();
+    public ValueTask DisposeAsync() => storage.DisposeAsync();
 }
