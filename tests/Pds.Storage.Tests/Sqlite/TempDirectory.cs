@@ -1,7 +1,7 @@
 namespace Pds.Storage.Tests.Sqlite;
 
 /// <summary>A fresh directory under the system temp folder, removed on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
