@@ -154,15 +154,15 @@ public abstract class EventLogContract : ContractTest
     public async Task Sequence_FrameBuilderThrows_NothingSequencedOrRemoved()
     {
         var log = await OpenAsync(_clock);
-        var a = new PendingEvent("a", TestIds.Did(), "#identity", [1], _clock.Now);
-        var b = a with { Id = "b" };
+        var a = new PendingEvent(Guid.NewGuid().ToString("N"), TestIds.Did(), "#identity", [1], _clock.Now);
+        var b = a with { Id = Guid.NewGuid().ToString("N") };
         await log.AppendPendingAsync(a);
         await log.AppendPendingAsync(b);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => log.SequenceAsync(
-            [a, b], (p, seq) => p.Id == "b" ? throw new InvalidOperationException("encode failed") : Frame(p, seq)));
+            [a, b], (p, seq) => p.Id == b.Id ? throw new InvalidOperationException("encode failed") : Frame(p, seq)));
 
-        Assert.Equal(["a", "b"], (await log.GetPendingAsync(10)).Select(p => p.Id));
+        Assert.Equal([a.Id, b.Id], (await log.GetPendingAsync(10)).Select(p => p.Id));
         Assert.Null(await log.GetLatestSeqAsync());
         Assert.Empty(await log.ReadAsync(0, 10));
     }
