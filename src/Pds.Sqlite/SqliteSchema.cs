@@ -127,7 +127,8 @@ internal static class SqliteSchema
             public_key BLOB NOT NULL,
             nonce      BLOB NOT NULL,
             ciphertext BLOB NOT NULL,
-            tag        BLOB NOT NULL
+            tag        BLOB NOT NULL,
+            created_at INTEGER NOT NULL
         );
         CREATE TABLE reserved_key (
             reservation_id TEXT PRIMARY KEY,
