@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+
+namespace Pds.Sqlite;
+
+/// <summary>Small helpers that keep the stores' SQL readable: parameters inline, rows mapped by a lambda.</summary>
+internal static class SqlCommands
+{
+    /// <summary>A command on <paramref name="connection"/> (joined to its open transaction, if any).</summary>
+    public static SqliteCommand Sql(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(
+        this SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    {
+        await using var command = connection.Sql(sql, args);
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(
+        this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct,
+        params (string Name, object? Value)[] args)
+    {
+        await using var command = connection.Sql(sql, args);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(map(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>The first row mapped, or default when there is none.</summary>
+    public static async Task<T?> QuerySingleAsync<T>(
+        this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct,
+        params (string Name, object? Value)[] args)
+    {
+        await using var command = connection.Sql(sql, args);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : default;
+    }
+
+    public static byte[] GetBytes(this SqliteDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
+
+    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>Times are stored as UTC ticks: exact, and ordered as integers.</summary>
+    public static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) =>
+        new(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public static long ToDb(this DateTimeOffset time) => time.UtcTicks;
+}

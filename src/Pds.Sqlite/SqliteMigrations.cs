@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace Pds.Sqlite;
+
+/// <summary>
+/// Forward-only schema migrations. Migration i (1-based) brings the schema to version i; each
+/// runs in its own transaction with the row that records it. Never edit a shipped migration:
+/// append a new one. A database newer than this binary is refused rather than guessed at.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<string> All { get; } = [SqliteSchema.V1];
+
+    public static int Latest => All.Count;
+
+    public static async Task ApplyAsync(SqliteDatabase db, CancellationToken ct)
+    {
+        await db.WriteAsync(
+            (c, token) => c.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);", token),
+            ct).ConfigureAwait(false);
+        for (var applied = await GetVersionAsync(db, ct).ConfigureAwait(false); applied < Latest; applied++)
+        {
+            var next = applied + 1;
+            await db.WriteAsync(async (c, token) =>
+            {
+                // Re-check inside the write transaction: another process may have migrated meanwhile.
+                if (await CurrentAsync(c, token).ConfigureAwait(false) >= next)
+                {
+                    return;
+                }
+                await c.ExecuteAsync(All[next - 1], token).ConfigureAwait(false);
+                await c.ExecuteAsync(
+                    "INSERT INTO schema_version (version, applied_at) VALUES ($v, $at);", token,
+                    ("$v", next), ("$at", DateTimeOffset.UtcNow.ToDb())).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<int> GetVersionAsync(SqliteDatabase db, CancellationToken ct)
+    {
+        var version = await db.ReadAsync(CurrentAsync, ct).ConfigureAwait(false);
+        if (version > Latest)
+        {
+            throw new InvalidOperationException(
+                $"database {db.Path} has schema version {version}, newer than this build understands ({Latest}); upgrade the server");
+        }
+        return version;
+    }
+
+    private static async Task<int> CurrentAsync(SqliteConnection c, CancellationToken ct) =>
+        (int)(await c.QuerySingleAsync<long?>("SELECT MAX(version) FROM schema_version;", r => r.IsDBNull(0) ? 0 : r.GetInt64(0), ct)
+            .ConfigureAwait(false) ?? 0);
+}
