@@ -23,10 +23,16 @@ if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnsmasq-base
 fi
 
-# npm ci wipes node_modules and reinstalls exactly what the lock file pins. None of these
-# packages needs an install script (npm 11 skips them by default anyway).
+# npm ci wipes node_modules and reinstalls exactly what the lock file pins; skipped when the
+# install npm recorded (node_modules/.package-lock.json) is newer than both manifests. None of
+# these packages needs an install script (npm 11 skips them by default anyway), so nothing is
+# compiled here.
 for lock in tests/*/package-lock.json; do
   [ -f "$lock" ] || continue
   dir=$(dirname "$lock")
+  installed="$dir/node_modules/.package-lock.json"
+  if [ -f "$installed" ] && [ "$installed" -nt "$lock" ] && [ "$installed" -nt "$dir/package.json" ]; then
+    continue
+  fi
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done

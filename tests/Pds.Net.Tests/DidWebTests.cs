@@ -24,7 +24,7 @@ public sealed class DidWebTests(WebServerFixture web) : IClassFixture<WebServerF
     }
 
     private DidResolver Resolver(bool allowHttp = true, TimeProvider? time = null) =>
-        new(new NoPlc(), _http, new DidResolverOptions { AllowHttpForLocalhost = allowHttp, WebTimeout = TimeSpan.FromSeconds(2) }, time);
+        new(new NoPlc(), _http, new DidResolverOptions { AllowHttpForLocalhost = allowHttp, WebTimeout = TimeSpan.FromSeconds(5) }, time);
 
     private Did LocalDid => Did.Parse($"did:web:localhost%3A{web.Port}");
 
@@ -75,7 +75,7 @@ public sealed class DidWebTests(WebServerFixture web) : IClassFixture<WebServerF
         web.Set("localhost", DidJson, new Reply("", Status: 503));
         await Assert.ThrowsAsync<DidResolutionException>(() => Resolver().ResolveAsync(LocalDid, true, CancellationToken.None));
 
-        web.Set("localhost", DidJson, new Reply(other.ToJson(), Delay: TimeSpan.FromSeconds(5)));
+        web.Set("localhost", DidJson, new Reply(other.ToJson(), Delay: TimeSpan.FromSeconds(30)));
         await Assert.ThrowsAsync<DidResolutionException>(() => Resolver().ResolveAsync(LocalDid, true, CancellationToken.None));
 
         web.Routes.TryRemove("localhost" + DidJson, out _);

@@ -94,6 +94,10 @@ public sealed partial class PlcOperation
         ArgumentNullException.ThrowIfNull(services);
         var keys = rotationKeys.ToArray();
         CheckNewOperation(keys, verificationMethods, services);
+        if (prev is not null && (prev.Codec != Multicodec.DagCbor || !prev.IsSha256))
+        {
+            throw new ArgumentException("prev must be the dag-cbor sha2-256 CID of an operation", nameof(prev));
+        }
         var map = DataMap.Create(
             ("type", DataValue.Of(OperationType)),
             ("rotationKeys", Strings(keys)),
@@ -126,6 +130,10 @@ public sealed partial class PlcOperation
     public static PlcOperation CreateTombstone(Cid prev)
     {
         ArgumentNullException.ThrowIfNull(prev);
+        if (prev.Codec != Multicodec.DagCbor || !prev.IsSha256)
+        {
+            throw new ArgumentException("prev must be the dag-cbor sha2-256 CID of an operation", nameof(prev));
+        }
         return FromNewMap(DataMap.Create(
             ("type", DataValue.Of(TombstoneType)),
             ("prev", DataValue.Of(prev.ToString()))));

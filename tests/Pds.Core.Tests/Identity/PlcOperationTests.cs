@@ -244,6 +244,9 @@ public class PlcOperationTests
         Assert.Throws<ArgumentException>(() => PlcOperation.Create([key], new Dictionary<string, string> { ["atproto"] = "did:web:x" }, [], services, null));
         Assert.Throws<ArgumentException>(() => PlcOperation.Create([key], methods, [new string('a', PlcOperation.MaxEncodedLength)], services, null));
         Assert.Throws<ArgumentException>(() => PlcOperation.CreateAtproto(a.PublicKey, Handle.Parse("a.example.com"), PdsUrl, [a.PublicKey]).WithSignature(new byte[63]));
+        var rawCid = Cid.ForRaw([1, 2, 3]);
+        Assert.Throws<ArgumentException>(() => PlcOperation.Create([key], methods, [], services, rawCid));
+        Assert.Throws<ArgumentException>(() => PlcOperation.CreateTombstone(rawCid));
     }
 
     internal static string LowerBase32(ReadOnlySpan<byte> data)
