@@ -30,8 +30,7 @@ public sealed class DnsTxtClientTests(DnsmasqFixture dns) : IClassFixture<Dnsmas
     [Fact]
     public async Task QueryTxt_SilentServer_RetriesOnceThenTimeout()
     {
-        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var silent = LoopbackUdp();
         var client = new DnsTxtClient((IPEndPoint)silent.LocalEndPoint!, TimeSpan.FromMilliseconds(300), retries: 1);
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.QueryTxtAsync("_atproto.alice.test", CancellationToken.None));
@@ -50,22 +49,16 @@ public sealed class DnsTxtClientTests(DnsmasqFixture dns) : IClassFixture<Dnsmas
     [Fact]
     public async Task QueryTxt_StrayDatagramsFirst_IgnoredUntilTheRealAnswer()
     {
-        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var client = new DnsTxtClient((IPEndPoint)server.LocalEndPoint!, TimeSpan.FromSeconds(5), retries: 0);
-
-        var query = client.QueryTxtAsync("_atproto.alice.test", CancellationToken.None);
-        var buffer = new byte[512];
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-        var received = await server.ReceiveFromAsync(buffer, from);
-        var request = buffer[..received.ReceivedBytes];
+        using var server = LoopbackUdp();
+        var query = Client(server).QueryTxtAsync("_atproto.alice.test", CancellationToken.None);
+        var (request, from) = await ReceiveAsync(server);
 
         // Wrong id, then a runt, then the real answer (the question echoed, one TXT record).
         var wrongId = Answer(request, "did=did:plc:wrongwrongwrongwrongwron");
         wrongId[1] ^= 0xff;
-        await server.SendToAsync(wrongId, received.RemoteEndPoint);
-        await server.SendToAsync(new byte[1], received.RemoteEndPoint);
-        await server.SendToAsync(Answer(request, "did=did:plc:rightrightrightrightrigh"), received.RemoteEndPoint);
+        await server.SendToAsync(wrongId, from);
+        await server.SendToAsync(new byte[1], from);
+        await server.SendToAsync(Answer(request, "did=did:plc:rightrightrightrightrigh"), from);
 
         var response = await query;
         Assert.Equal(["did=did:plc:rightrightrightrightrigh"], response.Txt.Select(t => t.Text));
@@ -74,16 +67,12 @@ public sealed class DnsTxtClientTests(DnsmasqFixture dns) : IClassFixture<Dnsmas
     [Fact]
     public async Task QueryTxt_MalformedAnswerWithTheRightId_DnsFormatException()
     {
-        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var client = new DnsTxtClient((IPEndPoint)server.LocalEndPoint!, TimeSpan.FromSeconds(5), retries: 0);
-
-        var query = client.QueryTxtAsync("_atproto.alice.test", CancellationToken.None);
-        var buffer = new byte[512];
-        var received = await server.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0));
-        var answer = Answer(buffer[..received.ReceivedBytes], "did=x");
+        using var server = LoopbackUdp();
+        var query = Client(server).QueryTxtAsync("_atproto.alice.test", CancellationToken.None);
+        var (request, from) = await ReceiveAsync(server);
+        var answer = Answer(request, "did=x");
         answer[7] = 5; // claims five answers, carries one
-        await server.SendToAsync(answer, received.RemoteEndPoint);
+        await server.SendToAsync(answer, from);
 
         await Assert.ThrowsAsync<DnsFormatException>(() => query);
     }
@@ -103,6 +92,23 @@ public sealed class DnsTxtClientTests(DnsmasqFixture dns) : IClassFixture<Dnsmas
         var servers = ResolvConf.ParseNameservers(text.Replace("\\t", "\t", StringComparison.Ordinal));
         Assert.Equal([IPAddress.Parse("10.0.0.53"), IPAddress.IPv6Loopback], servers);
         Assert.Null(ResolvConf.FirstNameserver("/nonexistent/resolv.conf"));
+    }
+
+    private static Socket LoopbackUdp()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    private static DnsTxtClient Client(Socket server) =>
+        new((IPEndPoint)server.LocalEndPoint!, TimeSpan.FromSeconds(5), retries: 0);
+
+    private static async Task<(byte[] Request, EndPoint From)> ReceiveAsync(Socket server)
+    {
+        var buffer = new byte[512];
+        var received = await server.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0));
+        return (buffer[..received.ReceivedBytes], received.RemoteEndPoint);
     }
 
     /// <summary>A response to <paramref name="request"/>: its header and question, QR set, one TXT answer.</summary>

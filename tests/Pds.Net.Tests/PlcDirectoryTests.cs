@@ -26,9 +26,7 @@ public sealed class PlcDirectoryTests(PlcServerFixture plc) : IClassFixture<PlcS
     {
         using var rotation = Keypair.Generate(rotationType);
         using var signing = Keypair.Generate(signingType);
-        var genesis = await PlcOperation
-            .CreateAtproto(signing.PublicKey, Handle.Parse("alice.test"), PdsUrl, [rotation.PublicKey])
-            .SignAsync(rotation, CancellationToken.None);
+        var genesis = await SignedGenesisAsync(rotation, "alice.test", signing.PublicKey);
         var did = genesis.DeriveDid();
 
         // Accepting the genesis under this DID is the directory confirming our DAG-CBOR and hash.
@@ -115,9 +113,7 @@ public sealed class PlcDirectoryTests(PlcServerFixture plc) : IClassFixture<PlcS
         // NOTE: this directory version (its @atproto/crypto 0.1.0) refuses high-S only for k256; it
         // still accepts a high-S P-256 signature. Our verifier refuses both, as atproto requires.
         using var rotation = Keypair.Generate(KeyType.Secp256k1);
-        var genesis = await PlcOperation
-            .CreateAtproto(rotation.PublicKey, Handle.Parse("highs.test"), PdsUrl, [rotation.PublicKey])
-            .SignAsync(rotation, CancellationToken.None);
+        var genesis = await SignedGenesisAsync(rotation, "highs.test");
         var malleated = genesis.WithSignature(FlipS(KeyType.Secp256k1, Base64Url(genesis.Signature!)));
 
         Assert.False(malleated.VerifySignature(rotation.PublicKey));
@@ -129,9 +125,7 @@ public sealed class PlcDirectoryTests(PlcServerFixture plc) : IClassFixture<PlcS
     public async Task Tombstone_DeactivatesTheDid()
     {
         using var rotation = Keypair.Generate(KeyType.P256);
-        var genesis = await PlcOperation
-            .CreateAtproto(rotation.PublicKey, Handle.Parse("gone.test"), PdsUrl, [rotation.PublicKey])
-            .SignAsync(rotation, CancellationToken.None);
+        var genesis = await SignedGenesisAsync(rotation, "gone.test");
         var did = genesis.DeriveDid();
         await Client.SubmitAsync(did, genesis, CancellationToken.None);
         var tombstone = await PlcOperation.CreateTombstone(genesis.Cid).SignAsync(rotation, CancellationToken.None);
@@ -176,6 +170,11 @@ public sealed class PlcDirectoryTests(PlcServerFixture plc) : IClassFixture<PlcS
         var flipped = (type.CurveOrder() - s).ToByteArray(isUnsigned: true, isBigEndian: true);
         return [.. signature[..32], .. new byte[32 - flipped.Length], .. flipped];
     }
+
+    private static ValueTask<PlcOperation> SignedGenesisAsync(Keypair rotation, string handle, PublicKey? signing = null) =>
+        PlcOperation
+            .CreateAtproto(signing ?? rotation.PublicKey, Handle.Parse(handle), PdsUrl, [rotation.PublicKey])
+            .SignAsync(rotation, CancellationToken.None);
 
     private static void AssertRejected(PlcDirectoryException e, string expectedWord)
     {
