@@ -89,9 +89,12 @@ public static class Jwt
     public static bool VerifySignature(JwtParts parts, PublicKey key) =>
         (string?)parts.Header["alg"] == key.JwtAlgorithm && key.Verify(parts.SigningInput, parts.Signature);
 
+    // "at+jwt" must stay literal: the default encoder would write the '+' as \u002B.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string SigningInput(JsonObject header, JsonObject payload) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." +
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString(Compact))) + "." +
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString(Compact)));
 }
 
 public readonly record struct JwtParts(JsonObject Header, JsonObject Payload, byte[] Signature, byte[] SigningInput)

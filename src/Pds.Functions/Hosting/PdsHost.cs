@@ -25,6 +25,7 @@ public static class PdsHost
             k.AddServerHeader = false;
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(config);
         services.AddSingleton(secrets);
