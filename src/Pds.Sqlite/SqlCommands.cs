@@ -48,6 +48,15 @@ internal static class SqlCommands
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : default;
     }
 
+    /// <summary>Deletes the rows of <paramref name="did"/> from each table (names are ours, never input).</summary>
+    public static async Task DeleteForDidAsync(this SqliteConnection connection, string did, CancellationToken ct, params string[] tables)
+    {
+        foreach (var table in tables)
+        {
+            await connection.ExecuteAsync($"DELETE FROM {table} WHERE did = $did;", ct, ("$did", did)).ConfigureAwait(false);
+        }
+    }
+
     public static byte[] GetBytes(this SqliteDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
 
     public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>

@@ -61,7 +61,7 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
             ("$cursor", cursorDid), ("$limit", limit)), ct).ConfigureAwait(false);
 
     public Task DeleteAsync(string did, CancellationToken ct = default) =>
-        db.WriteAsync((c, token) => c.ExecuteAsync("DELETE FROM account WHERE did = $did;", token, ("$did", did)), ct);
+        db.WriteAsync((c, token) => c.DeleteForDidAsync(did, token, "account"), ct);
 
     private Task<AccountRecord?> GetAsync(string column, string value, CancellationToken ct) =>
         db.ReadAsync((c, token) => c.QuerySingleAsync(Columns + $"WHERE {column} = $v;", ReadAccount, token, ("$v", value)), ct);

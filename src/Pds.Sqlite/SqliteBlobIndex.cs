@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Pds.Core.Ipld;
 using Pds.Core.Storage;
 
@@ -67,12 +66,5 @@ public sealed class SqliteBlobIndex(SqliteDatabase db) : IBlobIndex
             "DELETE FROM blob WHERE did = $did AND cid = $cid;", t, ("$did", did), ("$cid", cid.ToString())), ct);
 
     public Task DeleteAllAsync(string did, CancellationToken ct = default) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            await DeleteForDidAsync(c, "blob", did, t).ConfigureAwait(false);
-            await DeleteForDidAsync(c, "record_blob", did, t).ConfigureAwait(false);
-        }, ct);
-
-    private static Task<int> DeleteForDidAsync(SqliteConnection c, string table, string did, CancellationToken ct) =>
-        c.ExecuteAsync($"DELETE FROM {table} WHERE did = $did;", ct, ("$did", did));
+        db.WriteAsync((c, t) => c.DeleteForDidAsync(did, t, "blob", "record_blob"), ct);
 }

@@ -16,5 +16,5 @@ public sealed class SqlitePreferenceStore(SqliteDatabase db) : IPreferenceStore
             t, ("$did", did), ("$scope", scope), ("$json", json)), ct);
 
     public Task DeleteAllAsync(string did, CancellationToken ct = default) =>
-        db.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM preference WHERE did = $did;", t, ("$did", did)), ct);
+        db.WriteAsync((c, t) => c.DeleteForDidAsync(did, t, "preference"), ct);
 }

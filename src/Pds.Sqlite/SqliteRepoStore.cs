@@ -95,13 +95,7 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
             ReadHead, token, ("$cursor", cursorDid), ("$limit", limit)), ct).ConfigureAwait(false);
 
     public Task DeleteRepoAsync(string did, CancellationToken ct = default) =>
-        db.WriteAsync(async (c, token) =>
-        {
-            foreach (var table in (string[])["repo_block", "repo_record", "repo_head"])
-            {
-                await c.ExecuteAsync($"DELETE FROM {table} WHERE did = $did;", token, ("$did", did)).ConfigureAwait(false);
-            }
-        }, ct);
+        db.WriteAsync((c, token) => c.DeleteForDidAsync(did, token, "repo_block", "repo_record", "repo_head"), ct);
 
     /// <summary>Moves the head only if it is still the one the commit was built on; false otherwise.</summary>
     private static async Task<bool> SwapHeadAsync(SqliteConnection c, string did, CommitWrite commit, CancellationToken ct)

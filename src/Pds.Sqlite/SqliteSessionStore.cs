@@ -28,7 +28,7 @@ public sealed class SqliteSessionStore(SqliteDatabase db) : ISessionStore
         db.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM refresh_token WHERE id = $id;", t, ("$id", id)), ct);
 
     public Task DeleteRefreshTokensForAccountAsync(string did, CancellationToken ct = default) =>
-        db.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM refresh_token WHERE did = $did;", t, ("$did", did)), ct);
+        db.WriteAsync((c, t) => c.DeleteForDidAsync(did, t, "refresh_token"), ct);
 
     public Task CreateAppPasswordAsync(AppPasswordRecord appPassword, CancellationToken ct = default) =>
         db.WriteAsync(async (c, t) =>

@@ -188,18 +188,7 @@ public abstract class AccountStoreContract : ContractTest
             await accounts.CreateAsync(account);
         }
 
-        var seen = new List<string>();
-        string? cursor = null;
-        while (true)
-        {
-            var page = await accounts.ListAsync(2, cursor);
-            if (page.Count == 0)
-            {
-                break;
-            }
-            seen.AddRange(page.Select(a => a.Did));
-            cursor = page[^1].Did;
-        }
+        var seen = (await Paging.AllAsync(2, (string?)null, c => accounts.ListAsync(2, c), a => a.Did)).Select(a => a.Did).ToList();
 
         var dids = created.Select(a => a.Did).ToHashSet();
         Assert.Equal(seen.Order(StringComparer.Ordinal), seen);

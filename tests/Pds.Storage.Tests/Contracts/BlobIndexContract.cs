@@ -54,18 +54,7 @@ public abstract class BlobIndexContract : ContractTest
         }
         await index.PutAsync(Permanent(TestIds.Did(), NewCid()));
 
-        var seen = new List<Cid>();
-        string? cursor = null;
-        while (true)
-        {
-            var page = await index.ListAsync(did, 2, cursor);
-            if (page.Count == 0)
-            {
-                break;
-            }
-            seen.AddRange(page);
-            cursor = page[^1].ToString();
-        }
+        var seen = await Paging.AllAsync(2, (string?)null, c => index.ListAsync(did, 2, c), cid => (string?)cid.ToString());
 
         Assert.Equal(cids.Select(c => c.ToString()).Order(StringComparer.Ordinal), seen.Select(c => c.ToString()));
     }

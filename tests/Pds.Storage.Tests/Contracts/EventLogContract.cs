@@ -120,19 +120,7 @@ public abstract class EventLogContract : ContractTest
         var log = await OpenAsync(_clock);
         var stored = await AppendAndSequenceAsync(log, 7);
 
-        var seen = new List<long>();
-        var cursor = 0L;
-        while (true)
-        {
-            var page = await log.ReadAsync(cursor, 3);
-            Assert.True(page.Count <= 3);
-            if (page.Count == 0)
-            {
-                break;
-            }
-            seen.AddRange(page.Select(e => e.Seq));
-            cursor = page[^1].Seq;
-        }
+        var seen = (await Paging.AllAsync(3, 0L, c => log.ReadAsync(c, 3), e => e.Seq)).Select(e => e.Seq).ToList();
 
         Assert.Equal(stored.Select(e => e.Seq), seen);
         Assert.Empty(await log.ReadAsync(stored[^1].Seq, 10));

@@ -238,19 +238,7 @@ public abstract class RepoStoreContract : ContractTest
             await repos.ApplyCommitAsync(did, Commit(did, null, (Post, "a", did)));
         }
 
-        var seen = new List<string>();
-        string? cursor = null;
-        while (true)
-        {
-            var page = await repos.ListHeadsAsync(2, cursor);
-            if (page.Count == 0)
-            {
-                break;
-            }
-            Assert.True(page.Count <= 2);
-            seen.AddRange(page.Select(h => h.Did));
-            cursor = page[^1].Did;
-        }
+        var seen = (await Paging.AllAsync(2, (string?)null, c => repos.ListHeadsAsync(2, c), h => h.Did)).Select(h => h.Did).ToList();
 
         Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
         Assert.Equal(dids.Order(StringComparer.Ordinal), seen.Where(dids.Contains));
@@ -315,22 +303,9 @@ public abstract class RepoStoreContract : ContractTest
         return (repos, did, rkeys);
     }
 
-    private static async Task<List<string>> PageAllAsync(IRepoStore repos, string did, bool reverse, int pageSize)
-    {
-        var seen = new List<string>();
-        string? cursor = null;
-        while (true)
-        {
-            var page = await repos.ListRecordsAsync(did, Post, pageSize, cursor, reverse);
-            Assert.True(page.Count <= pageSize);
-            if (page.Count == 0)
-            {
-                return seen;
-            }
-            seen.AddRange(page.Select(r => r.Rkey));
-            cursor = page[^1].Rkey;
-        }
-    }
+    private static async Task<List<string>> PageAllAsync(IRepoStore repos, string did, bool reverse, int pageSize) =>
+        (await Paging.AllAsync(pageSize, (string?)null, c => repos.ListRecordsAsync(did, Post, pageSize, c, reverse), r => r.Rkey))
+            .Select(r => r.Rkey).ToList();
 
     private static async Task<Dictionary<Cid, byte[]>> CollectAsync(IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> blocks)
     {
