@@ -5,12 +5,8 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# npm packages for the differential tests (official @atproto libraries).
-for dir in tests/js; do
-  if [ -f "$dir/package.json" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-done
+# dnsmasq (apt) and the pinned npm packages of every tests/* folder.
+bash scripts/install-test-deps.sh
 
 dotnet build Pds.sln -c Release
 log=$(mktemp)

@@ -1,3 +1,4 @@
+using Pds.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using Pds.TestSupport;
 using System.Text.Json;
 using Pds.Core.Crypto;
 using Pds.Core.Identity;

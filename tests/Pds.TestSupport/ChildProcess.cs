@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Pds.Net.Tests;
+namespace Pds.TestSupport;
 
 /// <summary>
 /// A process a fixture started: output collected for failure messages, and ended (the whole
 /// tree) on dispose. Standard input stays open so a child that watches it notices our exit.
 /// </summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();

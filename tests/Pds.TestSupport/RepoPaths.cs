@@ -1,6 +1,6 @@
-namespace Pds.Net.Tests;
+namespace Pds.TestSupport;
 
-internal static class RepoPaths
+public static class RepoPaths
 {
     /// <summary>The checkout root: the first ancestor of the test binaries holding Pds.sln.</summary>
     public static string Root { get; } = FindRoot();

@@ -1,4 +1,4 @@
-namespace Pds.Net.Tests;
+namespace Pds.TestSupport;
 
 /// <summary>
 /// A real PLC directory: <c>node tests/plc/plc-server.mjs</c> (@did-plc/server with its in-memory
