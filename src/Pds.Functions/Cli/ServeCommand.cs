@@ -32,7 +32,15 @@ public static class ServeCommand
             return ExitCodes.Failed;
         }
         var app = await PdsHost.BuildAsync(config, secrets);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            await context.Error.WriteLineAsync($"pds: cannot listen on {config.BindAddress}:{config.Port}: {e.Message}");
+            return ExitCodes.Failed;
+        }
         await context.Out.WriteLineAsync($"PDS listening on http://{config.BindAddress}:{config.Port} (public URL {config.PublicUrl}, data in {config.DataDirectory})");
         if (config.IsLocal)
         {

@@ -52,7 +52,9 @@ public static class PdsHost
         services.AddSingleton(new AccountSettings(
             config.PublicUrl, config.ServiceHandleDomains, config.InviteRequired, Keypair.Import(KeyType.Secp256k1, secrets.PlcRotationKey)));
         Identity.Register(services, config);
-        services.AddHttpClient<DidDocuments>();
+        services.AddHttpClient(nameof(DidDocuments), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new DidDocuments(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(DidDocuments)), config, sp.GetRequiredService<TimeProvider>()));
 
         foreach (var type in typeof(IXrpcMethod).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IXrpcMethod).IsAssignableFrom(t)))
         {
