@@ -62,11 +62,19 @@ public static class PdsHost
         }
         services.AddSingleton<XrpcEndpoint>();
         services.AddCors();
+        if (config.RateLimitsEnabled)
+        {
+            RateLimits.Add(services);
+        }
         customize?.Invoke(builder);
 
         var app = builder.Build();
         // Browser clients (the Bluesky web app) call the PDS from other origins.
         app.UseCors(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("*"));
+        if (config.RateLimitsEnabled)
+        {
+            app.UseRateLimiter();
+        }
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/", WellKnown.Home);
         app.MapGet("/xrpc/_health", WellKnown.Health);

@@ -13,7 +13,7 @@ namespace Pds.Functions.Tests.Server;
 /// a free loopback port with a fresh data directory. Shared by a test class; every test makes
 /// its own accounts.
 /// </summary>
-public sealed class PdsServerFixture : IAsyncLifetime
+public class PdsServerFixture : IAsyncLifetime
 {
     private readonly PlcServerFixture _plc = new();
     private WebApplication? _app;
@@ -35,7 +35,7 @@ public sealed class PdsServerFixture : IAsyncLifetime
     /// <summary>Starts (or restarts) the PDS on the same data directory and port.</summary>
     public async Task StartAsync()
     {
-        Config ??= new PdsConfig
+        Config ??= Configure(new PdsConfig
         {
             Hostname = "localhost",
             Port = FreePort(),
@@ -44,7 +44,7 @@ public sealed class PdsServerFixture : IAsyncLifetime
             PlcUrl = _plc.Url.ToString().TrimEnd('/'),
             ServiceHandleDomains = [".test"],
             BlobUploadLimit = 5 * 1024 * 1024,
-        };
+        });
         Secrets = PdsSecrets.Resolve(Config);
         _app = await PdsHost.BuildAsync(Config, Secrets);
         await _app.StartAsync();
@@ -52,6 +52,9 @@ public sealed class PdsServerFixture : IAsyncLifetime
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = BaseUrl };
     }
+
+    /// <summary>Variants (invites required, rate limits on) adjust the configuration here.</summary>
+    protected virtual PdsConfig Configure(PdsConfig config) => config;
 
     public async Task StopAsync()
     {
