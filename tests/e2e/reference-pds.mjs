@@ -51,6 +51,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // known before the server is created.
 if (port === 0) port = await freePort()
 
+// The reference resolves DIDs through an SSRF-guarded fetch that refuses IP-literal
+// hosts even in dev mode (allowIpHost: false), so a loopback IP is given as localhost.
+const plcUrl = new URL(values.plc)
+if (['127.0.0.1', '[::1]'].includes(plcUrl.hostname)) plcUrl.hostname = 'localhost'
+const didPlcUrl = plcUrl.toString().replace(/\/$/, '')
+
 const ownDir = !values['data-dir']
 const dataDir = values['data-dir'] ?? (await mkdtemp(join(tmpdir(), 'ref-pds-')))
 const blobDir = join(dataDir, 'blobs')
@@ -69,7 +75,7 @@ const env = {
   dataDirectory: dataDir,
   blobstoreDiskLocation: blobDir,
   blobstoreDiskTmpLocation: join(dataDir, 'blobs-tmp'),
-  didPlcUrl: values.plc,
+  didPlcUrl,
   serviceHandleDomains: ['.test'],
   inviteRequired: false,
   adminPassword: values['admin-password'],
