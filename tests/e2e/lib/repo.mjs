@@ -30,7 +30,9 @@ export async function verifyFullRepoCar(carBytes, did) {
   assert.equal(commit.did, did)
   const records = new Map()
   for (const c of verified.creates) {
-    records.set(`${c.collection}/${c.rkey}`, { cid: cidStr(c.cid), value: c.record })
+    const bytes = car.blocks.get(c.cid)
+    assert.ok(bytes, `record block ${cidStr(c.cid)} for ${c.collection}/${c.rkey} missing from the CAR`)
+    records.set(`${c.collection}/${c.rkey}`, { cid: cidStr(c.cid), value: cborToLexRecord(bytes) })
   }
   return { commitCid: cidStr(car.root), commit, records }
 }
