@@ -5,17 +5,25 @@
 //
 // SQLite + disk blobstore in a temporary data directory (removed on exit unless
 // --data-dir was given), hostname `localhost`, dev mode, invites off, service
-// handle domain `.test`, a fresh secp256k1 PLC rotation key, no app view, no
-// crawlers, no email. Listens on 127.0.0.1 and prints one JSON line to stdout
+// handle domain `.test`, a fresh secp256k1 PLC rotation key, no crawlers, no
+// email, no real app view. Listens on 127.0.0.1 and prints one JSON line to stdout
 // when ready:
 //   {"url":"http://127.0.0.1:PORT","publicUrl":"http://localhost:PORT","did":"did:web:localhost","adminPassword":"..."}
 // Runs until SIGINT/SIGTERM. Logs (LOG_ENABLED=true) go to stderr.
+//
+// App view placeholder: the reference registers app.bsky.actor.getPreferences /
+// putPreferences (stored in the PDS itself) only when an app view is configured.
+// So unless --no-appview is given, a stub on 127.0.0.1 stands in as the app view
+// (did:web:appview.localhost): it answers every proxied request with
+// 501 {"error":"MethodNotImplemented"}. Without it the reference answers
+// preferences and unknown methods with 400 "No service configured for ...".
 import { parseArgs } from 'node:util'
 import { mkdtemp, mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 
 process.env.LOG_DESTINATION ??= '/dev/stderr'
 
@@ -25,6 +33,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PDS_PORT ?? '0' },
     'admin-password': { type: 'string', default: process.env.PDS_ADMIN_PASSWORD ?? 'admin-pass' },
     'data-dir': { type: 'string' },
+    'no-appview': { type: 'boolean', default: false },
   },
 })
 if (!values.plc) {
@@ -87,6 +96,18 @@ const env = {
   rateLimitsEnabled: false,
 }
 
+let appview
+if (!values['no-appview']) {
+  appview = createHttpServer((req, res) => {
+    req.resume()
+    res.writeHead(501, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ error: 'MethodNotImplemented', message: 'no app view on this test machine' }))
+  })
+  await new Promise((resolve) => appview.listen(0, '127.0.0.1', resolve))
+  env.bskyAppViewUrl = `http://localhost:${appview.address().port}`
+  env.bskyAppViewDid = 'did:web:appview.localhost'
+}
+
 const pds = await PDS.create(envToCfg(env), envToSecrets(env))
 // PDS.start() calls app.listen(port) on every interface; pin 127.0.0.1 (the
 // WebSocket upgrade hook installed by @atproto/xrpc-server wraps the same call).
@@ -110,6 +131,7 @@ const stop = async () => {
   stopping = true
   let code = 0
   try {
+    appview?.close()
     await pds.destroy()
   } catch (err) {
     console.error('reference-pds.mjs: shutdown error', err)
