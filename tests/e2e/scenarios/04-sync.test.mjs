@@ -3,6 +3,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createAccount, createPost, postRecord, rkeyOf } from '../lib/client.mjs'
+import { readCarWithRoot } from '@atproto/repo'
+import { parseCid } from '@atproto/lex-data'
 import { verifyFullRepoCar, verifyRecordProof } from '../lib/repo.mjs'
 import { expectXrpcError } from '../lib/xrpc.mjs'
 
@@ -54,6 +56,19 @@ test('getLatestCommit and getRepo: the CAR verifies and holds exactly the writte
     const got = repo.records.get(path)
     assert.equal(got.cid, want.cid, `${path} cid`)
     if (want.text) assert.equal(got.value.text, want.text, `${path} text`)
+  }
+})
+
+test('getRepo with since=rev returns the newer commits\' blocks', async () => {
+  const { agent, did } = await createAccount('since')
+  await createPost(agent, 'old')
+  const { data: mid } = await agent.com.atproto.sync.getLatestCommit({ did })
+  const newer = [await createPost(agent, 'new 1'), await createPost(agent, 'new 2')]
+  const { data: car } = await agent.com.atproto.sync.getRepo({ did, since: mid.rev })
+  const parsed = await readCarWithRoot(new Uint8Array(car))
+  assert.equal(parsed.root.toString(), newer.at(-1).commit.cid, 'CAR root = latest commit')
+  for (const p of newer) {
+    assert.ok(parsed.blocks.has(parseCid(p.cid)), `record ${p.cid} written after since is in the CAR`)
   }
 })
 

@@ -10,6 +10,7 @@ import { FirehoseClient, subscribeUrl } from '../lib/firehose.mjs'
 import { signingKeyOf } from '../lib/identity.mjs'
 import { BlockMap, blocksToCarFile, readCarWithRoot } from '@atproto/repo'
 import { cidStr, verifyCommitFrame } from '../lib/repo.mjs'
+import { expectXrpcError } from '../lib/xrpc.mjs'
 
 const POST = 'app.bsky.feed.post'
 let live // opened before any account of this file exists, kept for the whole file
@@ -190,6 +191,37 @@ test('updateHandle emits #identity for the account', async () => {
     `#identity after updateHandle`,
   )
   if (frame.body.handle !== undefined) assert.equal(frame.body.handle, next)
+  live.assertNoProblems()
+})
+
+test('deactivate / activate: #account events, writes refused and no #commit while inactive', async (t) => {
+  const { agent, did } = await createAccount('fhlife')
+  const before = await createPost(agent, 'before deactivation')
+  await live.waitForCommit(before.commit.cid)
+  const start = live.forDid(did).length
+  await agent.com.atproto.server.deactivateAccount({})
+  const off = await live.waitFor(
+    (f) => f.type === '#account' && f.body.did === did && f.body.active === false && live.forDid(did).indexOf(f) >= start,
+    '#account active=false',
+  )
+  assert.equal(off.body.status, 'deactivated')
+  const status = await agent.com.atproto.sync.getRepoStatus({ did })
+  assert.equal(status.data.active, false)
+  assert.equal(status.data.status, 'deactivated')
+  const err = await expectXrpcError(
+    agent.com.atproto.repo.createRecord({ repo: did, collection: POST, record: postRecord('while inactive') }),
+  )
+  t.diagnostic(`write while deactivated: HTTP ${err.status} ${err.error}`)
+  await agent.com.atproto.server.activateAccount()
+  const on = await live.waitFor(
+    (f) => f.type === '#account' && f.body.did === did && f.body.active === true && live.forDid(did).indexOf(f) > live.forDid(did).indexOf(off),
+    '#account active=true',
+  )
+  const after = await createPost(agent, 'after activation')
+  await live.waitForCommit(after.commit.cid)
+  const between = live.forDid(did).filter((f) => f.seq > off.seq && f.seq < on.seq)
+  assert.deepEqual(between.filter((f) => f.type === '#commit'), [], 'no #commit while the account is inactive')
+  t.diagnostic(`events: ${live.forDid(did).slice(start).map((f) => f.type).join(', ')}`)
   live.assertNoProblems()
 })
 
