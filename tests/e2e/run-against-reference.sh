@@ -27,8 +27,10 @@ admin_password="e2e-admin-$RANDOM$RANDOM"
 work="$(mktemp -d "${TMPDIR:-/tmp}/e2e-ref.XXXXXX")"
 plc_pid=""
 pds_pid=""
+e2e_pid=""
 
 stop() {
+  [ -n "$e2e_pid" ] && kill -TERM "$e2e_pid" 2>/dev/null
   for pid in $pds_pid $plc_pid; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -37,7 +39,8 @@ stop() {
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
-trap 'stop; exit 130' INT TERM
+trap stop EXIT
+trap 'exit 130' INT TERM
 
 # wait_ready NAME PID FILE: waits for the JSON ready line, prints its "url".
 wait_ready() {
@@ -68,9 +71,13 @@ pds_pid=$!
 if ! pds_url="$(wait_ready reference-pds "$pds_pid" "$work/pds.out")"; then stop; exit 2; fi
 
 echo "# PLC $plc_url, reference PDS $pds_url (@atproto/pds $("$node22" -p 'require("@atproto/pds/package.json").version' 2>/dev/null || echo '?')), known deviations: ${known:-none}"
+# In the background + wait, so that a signal to this script stops everything at once.
 "$node22" e2e.mjs --pds "$pds_url" --plc "$plc_url" --admin-password "$admin_password" \
-  --known-deviations "$known" "$@"
+  --known-deviations "$known" "$@" &
+e2e_pid=$!
+wait "$e2e_pid"
 status=$?
+e2e_pid=""
 
 stop
 if [ "$status" -ne 0 ] || [ "${E2E_KEEP_LOGS:-}" = 1 ]; then
