@@ -32,6 +32,8 @@ export const config = {
 export const DEVIATIONS = {
   'refresh-grace':
     'a used refresh token must not be accepted again (the reference PDS accepts reuse for 2 hours and hands out the same successor session)',
+  'lexicon-validation':
+    'records must be validated against their Lexicon (a post without createdAt is rejected); the C# PDS stores records as given and reports validationStatus "unknown" until Lexicon validation lands',
   'subscribe-426':
     'a plain HTTP GET to com.atproto.sync.subscribeRepos must get 426 Upgrade Required (the reference answers with an XRPC error instead)',
 }
