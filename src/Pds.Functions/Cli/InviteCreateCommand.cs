@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Pds.Functions.Cli;
@@ -10,6 +12,9 @@ internal static class InviteCreateCommand
     private const string Path = InviteCommand.Name + " " + Name;
     private const string Nsid = "com.atproto.server.createInviteCode";
 
+    /// <summary>The server's own limit on uses per code.</summary>
+    private const int MaxUses = 100_000;
+
     public static Command Create(CliContext context)
     {
         var uses = new Option<int>("--uses")
@@ -17,14 +22,8 @@ internal static class InviteCreateCommand
             Description = "How many accounts the code can create",
             HelpName = "N",
             DefaultValueFactory = _ => 1,
+            CustomParser = ParseUses,
         };
-        uses.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                result.AddError("--uses must be between 1 and 100000");
-            }
-        });
         var command = new Command(Name, $"Create an invite code ({Nsid}) and print it")
         {
             uses,
@@ -45,6 +44,17 @@ internal static class InviteCreateCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static int ParseUses(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uses) && uses is >= 1 and <= MaxUses)
+        {
+            return uses;
+        }
+        result.AddError($"--uses '{text}' is not a whole number from 1 to {MaxUses}");
+        return 0;
     }
 
     /// <summary>A new invite code good for <paramref name="uses"/> accounts.</summary>
