@@ -43,12 +43,12 @@ internal static class AccountCreateCommand
             const string describe = "com.atproto.server.describeServer";
             var server = await pds.QueryAsync(describe, [], admin: false, ct).ConfigureAwait(false);
             var given = parse.GetValue(password);
-            var chosen = string.IsNullOrEmpty(given) ? GeneratedPassword.New() : given;
+            var generated = string.IsNullOrEmpty(given) ? GeneratedPassword.New() : null;
             var input = new JsonObject
             {
                 ["handle"] = FullHandle(parse.GetRequiredValue(handle), server),
                 ["email"] = parse.GetRequiredValue(email),
-                ["password"] = chosen,
+                ["password"] = generated ?? given,
             };
             if (server["inviteCodeRequired"] is JsonValue required && required.TryGetValue<bool>(out var yes) && yes)
             {
@@ -58,27 +58,8 @@ internal static class AccountCreateCommand
             var created = await pds.ProcedureAsync(create, input, admin: false, ct).ConfigureAwait(false);
             var did = XrpcClient.Required(created, create, "did");
             var createdHandle = XrpcClient.Required(created, create, "handle");
-            var generated = string.IsNullOrEmpty(given) ? chosen : null;
-            if (options.WantsJson(parse))
-            {
-                await context.Out.WriteAsync(JsonOutput.ToText(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("did", did);
-                    w.WriteString("handle", createdHandle);
-                    if (generated is not null)
-                    {
-                        w.WriteString("password", generated);
-                    }
-                    w.WriteEndObject();
-                })).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-            await context.Out.WriteLineAsync($"created {createdHandle}\ndid: {did}").ConfigureAwait(false);
-            if (generated is not null)
-            {
-                await context.Out.WriteLineAsync($"password: {generated}\n(generated; it is not stored anywhere and will not be shown again)").ConfigureAwait(false);
-            }
+            await PasswordResult.WriteAsync(context, options.WantsJson(parse), $"created {createdHandle}", did, createdHandle, generated)
+                .ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;

@@ -32,25 +32,8 @@ internal static class AccountResetPasswordCommand
             var generated = string.IsNullOrEmpty(given) ? GeneratedPassword.New() : null;
             await pds.ProcedureAsync(Nsid, new JsonObject { ["did"] = did, ["password"] = generated ?? given }, admin: true, ct)
                 .ConfigureAwait(false);
-            if (options.WantsJson(parse))
-            {
-                await context.Out.WriteAsync(JsonOutput.ToText(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("did", did);
-                    if (generated is not null)
-                    {
-                        w.WriteString("password", generated);
-                    }
-                    w.WriteEndObject();
-                })).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-            await context.Out.WriteLineAsync($"password of {did} changed; its sessions have ended").ConfigureAwait(false);
-            if (generated is not null)
-            {
-                await context.Out.WriteLineAsync($"password: {generated}\n(generated; it is not stored anywhere and will not be shown again)").ConfigureAwait(false);
-            }
+            await PasswordResult.WriteAsync(context, options.WantsJson(parse), "password changed; the account's sessions have ended", did, null, generated)
+                .ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;

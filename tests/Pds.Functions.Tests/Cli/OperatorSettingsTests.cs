@@ -126,7 +126,7 @@ public sealed class OperatorSettingsTests : IDisposable
     [Fact]
     public async Task NotAPds_ExitsOneWithTheHttpStatus()
     {
-        await using var relay = await FakeRelay.StartAsync();
+        await using var relay = await StubServer.RelayAsync();
 
         var result = await CliRunner.RunAsync("invite", "create", "--server", relay.Url.ToString(), "--admin-password", "secret");
 

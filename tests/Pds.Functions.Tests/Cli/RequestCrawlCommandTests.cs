@@ -8,7 +8,7 @@ public sealed class RequestCrawlCommandTests(PdsServerFixture server) : IClassFi
     [Fact]
     public async Task RequestCrawl_SendsThePdsHostnameReportedByTheServer()
     {
-        await using var relay = await FakeRelay.StartAsync();
+        await using var relay = await StubServer.RelayAsync();
 
         var result = await CliRunner.RunAsync("request-crawl", relay.Url.ToString(), "--server", server.BaseUrl.ToString());
 
@@ -22,7 +22,7 @@ public sealed class RequestCrawlCommandTests(PdsServerFixture server) : IClassFi
     [Fact]
     public async Task RequestCrawl_OneRelayDown_ReportsEachAndExitsOne()
     {
-        await using var relay = await FakeRelay.StartAsync();
+        await using var relay = await StubServer.RelayAsync();
         var closed = AdminCli.ClosedUrl();
 
         var result = await CliRunner.RunAsync("request-crawl", relay.Url.ToString(), closed.ToString(), "--hostname", "pds.example.com");
@@ -37,7 +37,7 @@ public sealed class RequestCrawlCommandTests(PdsServerFixture server) : IClassFi
     [Fact]
     public async Task RequestCrawl_RelayRefuses_ReportsItsXrpcErrorAsJson()
     {
-        await using var relay = await FakeRelay.StartAsync();
+        await using var relay = await StubServer.RelayAsync();
 
         var result = await CliRunner.RunAsync("request-crawl", relay.RefusingUrl.ToString(), "--hostname", "pds.example.com", "--json");
 
@@ -52,7 +52,7 @@ public sealed class RequestCrawlCommandTests(PdsServerFixture server) : IClassFi
     [Fact]
     public async Task RequestCrawl_PdsUnreachableForItsHostname_ExitsOne()
     {
-        await using var relay = await FakeRelay.StartAsync();
+        await using var relay = await StubServer.RelayAsync();
         var closed = AdminCli.ClosedUrl();
 
         var result = await CliRunner.RunAsync("request-crawl", relay.Url.ToString(), "--server", closed.ToString());

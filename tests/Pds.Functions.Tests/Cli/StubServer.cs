@@ -11,14 +11,13 @@ using Microsoft.Extensions.Logging;
 namespace Pds.Functions.Tests.OperatorCli;
 
 /// <summary>
-/// A stand-in relay on 127.0.0.1: <c>/xrpc/com.atproto.sync.requestCrawl</c> records the body and
-/// answers 200; under <c>/refuse/</c> it answers an XRPC error instead. Anything else is a plain 404.
+/// A small HTTP server on 127.0.0.1:0 with whatever routes a test maps; anything else is a plain 404.
 /// </summary>
-internal sealed class FakeRelay : IAsyncDisposable
+internal sealed class StubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeRelay(WebApplication app, Uri url, ConcurrentQueue<string> bodies)
+    private StubServer(WebApplication app, Uri url, ConcurrentQueue<string> bodies)
     {
         _app = app;
         Url = url;
@@ -27,19 +26,15 @@ internal sealed class FakeRelay : IAsyncDisposable
 
     public Uri Url { get; }
 
-    /// <summary>A base URL whose relay refuses with an XRPC error.</summary>
-    public Uri RefusingUrl => new(Url, "refuse/");
-
-    /// <summary>The request bodies the relay accepted, in arrival order.</summary>
+    /// <summary>Request bodies the routes recorded, in arrival order.</summary>
     public ConcurrentQueue<string> Bodies { get; }
 
-    public static async Task<FakeRelay> StartAsync()
+    /// <summary>
+    /// A stand-in relay: <c>/xrpc/com.atproto.sync.requestCrawl</c> records the body and answers 200;
+    /// under <c>/refuse/</c> (see <see cref="RefusingUrl"/>) it answers an XRPC error instead.
+    /// </summary>
+    public static Task<StubServer> RelayAsync() => StartAsync((app, bodies) =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var bodies = new ConcurrentQueue<string>();
         app.MapPost("/xrpc/com.atproto.sync.requestCrawl", async (HttpContext http) =>
         {
             using var reader = new StreamReader(http.Request.Body);
@@ -48,9 +43,21 @@ internal sealed class FakeRelay : IAsyncDisposable
         });
         app.MapPost("/refuse/xrpc/com.atproto.sync.requestCrawl", () =>
             Results.Json(new { error = "HostBanned", message = "this host is not welcome" }, statusCode: 400));
+    });
+
+    public Uri RefusingUrl => new(Url, "refuse/");
+
+    public static async Task<StubServer> StartAsync(Action<WebApplication, ConcurrentQueue<string>> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var bodies = new ConcurrentQueue<string>();
+        map(app, bodies);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FakeRelay(app, new Uri(address.TrimEnd('/') + "/"), bodies);
+        return new StubServer(app, new Uri(address.TrimEnd('/') + "/"), bodies);
     }
 
     public async ValueTask DisposeAsync()
