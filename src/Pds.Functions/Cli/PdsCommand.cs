@@ -4,8 +4,8 @@ using System.CommandLine.Help;
 namespace Pds.Functions.Cli;
 
 /// <summary>
-/// The <c>pds</c> command line. Each subcommand lives in its own file and is added here;
-/// server and account management commands will join the repository tools.
+/// The <c>pds</c> command line. Each subcommand lives in its own file and is added here:
+/// the server, operator commands for a running server, and repository tools.
 /// </summary>
 public static class PdsCommand
 {
@@ -16,8 +16,9 @@ public static class PdsCommand
     /// the host executable (e.g. "testhost" in-process); help and version are added by hand.
     /// </summary>
     public static Command Create(CliContext context) =>
-        new(Name, "An AT Protocol Personal Data Server: `pds serve` (the default) runs it; the other commands are tools for repository CAR files. " +
-            "Exit codes: 0 ok, 1 invalid or unreadable input, 2 usage error.")
+        new(Name, "An AT Protocol Personal Data Server: `pds serve` (the default) runs it; `account`, `invite` and `request-crawl` " +
+            "operate a running one through its XRPC API; the others are tools for repository CAR files. " +
+            "Exit codes: 0 ok, 1 failed (invalid input, server unreachable or refusing), 2 usage error.")
         {
             new HelpOption(),
             new VersionOption(),
@@ -25,6 +26,9 @@ public static class PdsCommand
             VerifyCommand.Create(context),
             UnpackCommand.Create(context),
             ServeCommand.Create(context),
+            AccountCommand.Create(context),
+            InviteCommand.Create(context),
+            RequestCrawlCommand.Create(context),
         };
 
     /// <summary>Parses and runs one command line. Exit codes: 0 ok, 1 bad input, 2 usage error.</summary>
