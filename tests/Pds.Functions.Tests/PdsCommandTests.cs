@@ -1,16 +1,16 @@
+using Pds.Functions.Cli;
 namespace Pds.Functions.Tests;
 
 public sealed class PdsCommandTests
 {
     [Fact]
-    public async Task Run_NoArgs_PrintsUsageToStderrAndExitsTwo()
+    public void Create_Serve_IsTheDefaultCommandsTarget()
     {
-        var result = await CliRunner.RunAsync();
+        // RunAsync turns an empty command line into `serve` (covered end to end by ProcessTests).
+        var parsed = PdsCommand.Create(new CliContext(TextWriter.Null, TextWriter.Null, false)).Parse(["serve"]);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal("", result.Out);
-        Assert.Contains("Usage:", result.Error, StringComparison.Ordinal);
-        Assert.Contains("inspect", result.Error, StringComparison.Ordinal);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("serve", parsed.CommandResult.Command.Name);
     }
 
     [Fact]

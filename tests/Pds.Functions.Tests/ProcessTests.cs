@@ -48,12 +48,14 @@ public sealed class ProcessTests(ReferenceCars cars)
     }
 
     [Fact]
-    public async Task Process_NoArgs_ExitsTwo()
+    public async Task Process_NoArgs_RunsServeWhichReportsBadConfig()
     {
-        var result = await RunPdsAsync();
+        // Bare `pds` is `pds serve`; a bad setting stops it before it listens, with the reason.
+        var result = await RunPdsAsync(new Dictionary<string, string> { ["PDS_PORT"] = "not-a-port" });
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Usage:", result.Error, StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("PDS_PORT", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +68,9 @@ public sealed class ProcessTests(ReferenceCars cars)
     }
 
     /// <summary>Runs pds.dll (copied next to the tests by the project reference) with the same dotnet host.</summary>
-    private static async Task<CliResult> RunPdsAsync(params string[] args)
+    private static Task<CliResult> RunPdsAsync(params string[] args) => RunPdsAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<CliResult> RunPdsAsync(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -74,6 +78,10 @@ public sealed class ProcessTests(ReferenceCars cars)
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(typeof(PdsCommand).Assembly.Location);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
