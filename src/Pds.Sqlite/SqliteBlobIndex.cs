@@ -36,6 +36,13 @@ public sealed class SqliteBlobIndex(SqliteDatabase db) : IBlobIndex
             }
         }, ct);
 
+    public async Task<IReadOnlyList<BlobRecord>> ListExpiredTempAsync(DateTimeOffset before, int limit, CancellationToken ct = default) =>
+        await db.ReadAsync((c, t) => c.QueryAsync(
+            "SELECT did, cid, mime_type, size, temp_key, created_at FROM blob WHERE temp_key IS NOT NULL AND created_at < $before " +
+            "ORDER BY created_at LIMIT $limit;",
+            r => new BlobRecord(r.GetString(0), Cid.Parse(r.GetString(1)), r.GetString(2), r.GetInt64(3), r.GetNullableString(4), r.GetTime(5)),
+            t, ("$before", before.ToDb()), ("$limit", limit)), ct).ConfigureAwait(false);
+
     /// <summary>Only permanent blobs (no temp key) are listed.</summary>
     public async Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, CancellationToken ct = default) =>
         await db.ReadAsync((c, t) => c.QueryAsync(

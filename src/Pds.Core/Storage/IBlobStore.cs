@@ -47,6 +47,9 @@ public interface IBlobIndex
     Task<IReadOnlyList<(Cid Cid, string RecordPath)>> ListMissingAsync(string did, int limit, string? cursor, CancellationToken ct = default);
 
     Task<bool> IsReferencedAsync(string did, Cid cid, CancellationToken ct = default);
+
+    /// <summary>Uploads still temporary (no record referenced them) that were created before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<BlobRecord>> ListExpiredTempAsync(DateTimeOffset before, int limit, CancellationToken ct = default);
     Task DeleteAsync(string did, Cid cid, CancellationToken ct = default);
     Task DeleteAllAsync(string did, CancellationToken ct = default);
 }

@@ -45,6 +45,7 @@ public static class PdsHost
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
         services.AddHostedService<SequencerWorker>();
+        services.AddHostedService<BlobJanitor>();
 
         services.AddSingleton<RepoService>();
         services.AddSingleton<SessionService>();

@@ -15,6 +15,26 @@ public abstract class BlobIndexContract : ContractTest
     private static BlobRecord Permanent(string did, Cid cid) => new(did, cid, "image/png", 1234, TempKey: null, Created);
 
     [Fact]
+    public async Task ListExpiredTemp_ReturnsOnlyOldTemporaryUploads()
+    {
+        var index = await CreateAsync();
+        var did = TestIds.Did();
+        var old = new BlobRecord(did, NewCid(), "image/png", 1, "old-temp", Created);
+        var fresh = new BlobRecord(did, NewCid(), "image/png", 1, "fresh-temp", Created.AddDays(2));
+        var permanent = Permanent(did, NewCid());
+        foreach (var b in new[] { old, fresh, permanent })
+        {
+            await index.PutAsync(b);
+        }
+
+        var expired = await index.ListExpiredTempAsync(Created.AddDays(1), 100);
+
+        Assert.Contains(old, expired);
+        Assert.DoesNotContain(fresh, expired);
+        Assert.DoesNotContain(permanent, expired);
+    }
+
+    [Fact]
     public async Task Put_ThenGet_SameRecord()
     {
         var index = await CreateAsync();
