@@ -26,6 +26,10 @@ public sealed record PdsConfig
     public bool RateLimitsEnabled { get; init; }
     public TimeSpan BackfillLimit { get; init; } = TimeSpan.FromHours(72);
     public string? DnsNameserver { get; init; }
+    public PdsRoles Roles { get; init; } = PdsRoles.All;
+
+    /// <summary>Set when the Azure Functions host runs us as its custom handler (FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
+    public int? FunctionsHostPort { get; init; }
 
     /// <summary>A localhost run: secrets may be generated, http is fine, handles default to .test.</summary>
     public bool IsLocal => Hostname is "localhost" or "127.0.0.1" || Hostname.EndsWith(".localhost", StringComparison.Ordinal);
@@ -37,12 +41,18 @@ public sealed record PdsConfig
     {
         var hostname = c["PDS_HOSTNAME"] is { Length: > 0 } h ? h.Trim().ToLowerInvariant() : "localhost";
         var local = hostname is "localhost" or "127.0.0.1" || hostname.EndsWith(".localhost", StringComparison.Ordinal);
+        var functionsPort = c["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } fp
+            ? int.TryParse(fp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p : throw new ConfigException("FUNCTIONS_CUSTOMHANDLER_PORT must be a port number")
+            : (int?)null;
         var data = Path.GetFullPath(c["PDS_DATA_DIRECTORY"] is { Length: > 0 } d ? d : Path.Combine(workingDirectory, "pds-data"));
         return new PdsConfig
         {
             Hostname = hostname,
-            Port = Int(c, "PDS_PORT", 2583, 1, 65535),
-            BindAddress = c["PDS_BIND_ADDRESS"] is { Length: > 0 } b ? b : "127.0.0.1",
+            // Under the Functions host the port is the host's to choose and only loopback is spoken to.
+            Port = functionsPort ?? Int(c, "PDS_PORT", 2583, 1, 65535),
+            BindAddress = functionsPort is not null ? "127.0.0.1" : c["PDS_BIND_ADDRESS"] is { Length: > 0 } b ? b : "127.0.0.1",
+            FunctionsHostPort = functionsPort,
+            Roles = PdsRolesParser.Parse(c["PDS_ROLES"], functionsPort is null ? PdsRoles.All : PdsRoles.Api | PdsRoles.Sequencer),
             DataDirectory = data,
             BlobstoreDirectory = Path.GetFullPath(c["PDS_BLOBSTORE_DISK_LOCATION"] is { Length: > 0 } bl ? bl : Path.Combine(data, "blocks")),
             // A localhost PDS must never register test identities in the public directory.

@@ -44,7 +44,11 @@ public static class PdsHost
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
-        services.AddHostedService<SequencerWorker>();
+        // Under the Functions host the sequencer runs per queue invocation, not as a loop.
+        if (config.Roles.HasFlag(PdsRoles.Sequencer) && config.FunctionsHostPort is null)
+        {
+            services.AddHostedService<SequencerWorker>();
+        }
         services.AddHostedService<BlobJanitor>();
 
         services.AddSingleton<RepoService>();
@@ -77,11 +81,22 @@ public static class PdsHost
             app.UseRateLimiter();
         }
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // The Functions host probes GET / until anything answers; the home page does.
         app.MapGet("/", WellKnown.Home);
         app.MapGet("/xrpc/_health", WellKnown.Health);
-        app.MapGet("/.well-known/atproto-did", WellKnown.AtprotoDid);
-        app.Map("/xrpc/" + SubscribeRepos.Nsid, SubscribeRepos.HandleAsync);
-        app.Map("/xrpc/{nsid}", (HttpContext http, string nsid, XrpcEndpoint xrpc) => xrpc.HandleAsync(http, nsid));
+        if (config.Roles.HasFlag(PdsRoles.Relay))
+        {
+            app.Map("/xrpc/" + SubscribeRepos.Nsid, SubscribeRepos.HandleAsync);
+        }
+        if (config.Roles.HasFlag(PdsRoles.Api))
+        {
+            app.MapGet("/.well-known/atproto-did", WellKnown.AtprotoDid);
+            app.Map("/xrpc/{nsid}", (HttpContext http, string nsid, XrpcEndpoint xrpc) => xrpc.HandleAsync(http, nsid));
+        }
+        if (config.Roles.HasFlag(PdsRoles.Sequencer) && config.FunctionsHostPort is not null)
+        {
+            app.MapPost("/" + FunctionsInvocation.SequencerFunction, FunctionsInvocation.SequencerAsync);
+        }
         app.Lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

@@ -25,6 +25,7 @@ public class PdsServerFixture : IAsyncLifetime
     public Uri BaseUrl { get; private set; } = null!;
     public Uri PlcUrl => _plc.Url;
     public HttpClient Http { get; private set; } = null!;
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the PDS is not running");
 
     public async Task InitializeAsync()
     {
