@@ -102,6 +102,14 @@ public class PdsServerFixture : IAsyncLifetime
     public async Task<JsonNode> PostAsync(TestAccount account, string text) =>
         (await CreateRecordAsync(account, "app.bsky.feed.post", new JsonObject { ["text"] = text, ["createdAt"] = "2026-01-01T00:00:00.000Z" })).Ok().Json;
 
+    /// <summary>com.atproto.admin.updateSubjectStatus on an account's repo, as the admin.</summary>
+    public Task<XrpcResponse> TakedownAsync(string did, bool applied) =>
+        Xrpc.PostAsync("com.atproto.admin.updateSubjectStatus", new JsonObject
+        {
+            ["subject"] = new JsonObject { ["$type"] = "com.atproto.admin.defs#repoRef", ["did"] = did },
+            ["takedown"] = new JsonObject { ["applied"] = applied, ["ref"] = "test" },
+        }, Admin);
+
     /// <summary>The account's DID document, as the PLC directory serves it now.</summary>
     public async Task<DidDocument> DidDocumentAsync(string did)
     {
