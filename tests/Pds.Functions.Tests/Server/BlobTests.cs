@@ -173,11 +173,4 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
             ["images"] = new JsonArray(new JsonObject { ["alt"] = "", ["image"] = blob.DeepClone() }),
         },
     };
-
-    /// <summary>A stream that hides its length, so HttpClient sends it chunked.</summary>
-    private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-    }
 }

@@ -98,3 +98,10 @@ public sealed class XrpcClient(HttpClient http)
         return "xrpc/" + nsid + (q.Length > 0 ? "?" + q : "");
     }
 }
+
+/// <summary>A stream that hides its length, so HttpClient sends it chunked (no Content-Length).</summary>
+public sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+}
