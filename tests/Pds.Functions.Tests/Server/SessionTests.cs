@@ -150,10 +150,18 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
 
         var exp = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
         var custom = (string)(await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer,
-            ("aud", aud), ("exp", exp.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Ok().Json["token"]!;
+            ("aud", aud), ("lxm", "app.bsky.feed.getTimeline"), ("exp", Seconds(exp)))).Ok().Json["token"]!;
         Assert.True(Jwt.TryDecode(custom, out var customParts, out _));
         Assert.Equal(exp, customParts.ExpiresAt);
-        Assert.Null(customParts.Claim("lxm"));
+
+        // Without lxm the token is good for any method: default lifetime only, at most a minute.
+        var methodless = (string)(await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer, ("aud", aud))).Ok().Json["token"]!;
+        Assert.True(Jwt.TryDecode(methodless, out var methodlessParts, out _));
+        Assert.Null(methodlessParts.Claim("lxm"));
+        (await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer, ("aud", aud), ("exp", Seconds(exp)))).Fails(400, "BadExpiration");
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds();
+        (await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer, ("aud", aud), ("lxm", "app.bsky.feed.getTimeline"), ("exp", Seconds(past))))
+            .Fails(400, "BadExpiration");
 
         var tooLate = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         (await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer, ("aud", aud), ("exp", tooLate))).Fails(400, "BadExpiration");
@@ -161,6 +169,35 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         (await Xrpc.GetAsync("com.atproto.server.getServiceAuth", account.Bearer)).Fails(400, "InvalidRequest");
         (await Xrpc.GetAsync("com.atproto.server.getServiceAuth", ("aud", aud))).Fails(401, "AuthenticationRequired");
     }
+
+    [Fact]
+    public async Task GetServiceAuth_RefusesProtectedAndPrivilegedMethods()
+    {
+        var account = await server.CreateAccountAsync("svcprot");
+        const string aud = "did:web:other-pds.example";
+        Task<XrpcResponse> Ask(AuthenticationHeaderValue auth, string lxm) =>
+            Xrpc.GetAsync("com.atproto.server.getServiceAuth", auth, ("aud", aud), ("lxm", lxm));
+
+        // Account management is never service-authed, whoever asks.
+        foreach (var lxm in new[] { "com.atproto.server.createAppPassword", "com.atproto.identity.updateHandle", "com.atproto.server.deactivateAccount", "com.atproto.server.getSession" })
+        {
+            (await Ask(account.Bearer, lxm)).Fails(400, "InvalidRequest");
+        }
+        // Migration (createAccount elsewhere) and chat need more than a plain app password.
+        (await Ask(account.Bearer, "com.atproto.server.createAccount")).Ok();
+        (await Ask(account.Bearer, "chat.bsky.convo.sendMessage")).Ok();
+        var plain = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "plain" }, account.Bearer)).Ok().Json;
+        var plainAuth = Bearer((string)(await Login(account.Did, (string)plain["password"]!)).Ok().Json["accessJwt"]!);
+        (await Ask(plainAuth, "com.atproto.server.createAccount")).Fails(400, "InvalidRequest");
+        (await Ask(plainAuth, "chat.bsky.convo.sendMessage")).Fails(400, "InvalidRequest");
+        (await Ask(plainAuth, "app.bsky.feed.getTimeline")).Ok();
+        var privileged = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "priv", privileged = true }, account.Bearer)).Ok().Json;
+        var privilegedAuth = Bearer((string)(await Login(account.Did, (string)privileged["password"]!)).Ok().Json["accessJwt"]!);
+        (await Ask(privilegedAuth, "chat.bsky.convo.sendMessage")).Ok();
+        (await Ask(privilegedAuth, "com.atproto.server.revokeAppPassword")).Fails(400, "InvalidRequest");
+    }
+
+    private static string Seconds(long unix) => unix.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<XrpcResponse> Login(string identifier, string password) =>
         Xrpc.PostAsync("com.atproto.server.createSession", new { identifier, password });
