@@ -177,6 +177,31 @@ public class FirehoseTests(PdsServerFixture server) : IClassFixture<PdsServerFix
         await CommitFrames.VerifyAsync(mine[^1], key);
     }
 
+    [Fact]
+    public async Task LargeCommits_AreRefusedRatherThanSentTooBig()
+    {
+        var account = await server.CreateAccountAsync("large");
+        var key = await server.SigningKeyAsync(account.Did);
+        var head = (string)(await server.Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Ok().Json["cid"]!;
+        using var firehose = await server.SubscribeAsync();
+
+        // One record over the 2 MB firehose cap, or a batch that adds up past it.
+        (await server.CreateRecordAsync(account, "app.bsky.feed.post", AccountTests.Post(new string('z', 2_100_000)))).Fails(400, "InvalidRequest");
+        var batch = Enumerable.Range(0, 3).Select(i => new JsonObject
+        {
+            ["$type"] = "com.atproto.repo.applyWrites#create", ["collection"] = "app.bsky.feed.post", ["value"] = AccountTests.Post(new string((char)('a' + i), 800_000)),
+        }).ToArray();
+        (await server.Xrpc.PostAsync("com.atproto.repo.applyWrites", new { repo = account.Did, writes = batch }, account.Bearer)).Fails(400, "InvalidRequest");
+        Assert.Equal(head, (string?)(await server.Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Ok().Json["cid"]);
+
+        // Under the cap it goes out whole, and verifies.
+        var big = (await server.CreateRecordAsync(account, "app.bsky.feed.post", AccountTests.Post(new string('y', 1_000_000)))).Ok().Json;
+        var frame = await firehose.NextForAsync(account.Did, "#commit");
+        Assert.Equal((string?)big["commit"]!["rev"], frame.Str("rev"));
+        Assert.Equal(DataValue.False, frame.Body["tooBig"]);
+        await CommitFrames.VerifyAsync(frame, key);
+    }
+
     private static (string Rev, List<(string, string, string?)> Ops) Rev(JsonNode output, params (string, string, string?)[] ops) =>
         ((string)output["commit"]!["rev"]!, ops.ToList());
 }

@@ -57,6 +57,8 @@ public class IdentityTests(PdsServerFixture server) : IClassFixture<PdsServerFix
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = "x.test" }, account.Bearer)).Fails(400, "InvalidHandle");
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = server.NewHandle() })).Fails(401, "AuthenticationRequired");
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { }, account.Bearer)).Fails(400, "InvalidRequest");
+        // An external domain must resolve to the account first.
+        (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = "alice.example.com" }, account.Bearer)).Fails(400, "InvalidHandle");
         // Setting the same handle again is allowed (clients use it to ask for a refresh).
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = account.Handle }, account.Bearer)).Ok();
         Assert.Equal(account.Handle, (await server.DidDocumentAsync(account.Did)).Handle?.ToString());
