@@ -128,7 +128,10 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         var session = (await Xrpc.GetAsync("com.atproto.server.getSession", account.Bearer)).Ok().Json;
         Assert.False((bool)session["active"]!);
         Assert.Equal("deactivated", (string?)session["status"]);
-        (await server.CreateRecordAsync(account, "app.bsky.feed.post", Post("refused"))).Fails(400, "AccountDeactivated");
+        (await server.CreateRecordAsync(account, "app.bsky.feed.post", Post("refused"))).Fails(401, "AccountDeactivated");
+        (await Xrpc.PostAsync("com.atproto.repo.putRecord",
+            new { repo = account.Did, collection = "app.bsky.actor.profile", rkey = "self", record = new { displayName = "x" } }, account.Bearer)).Fails(401, "AccountDeactivated");
+        (await Xrpc.PostAsync("com.atproto.repo.uploadBlob", new ByteArrayContent(BlobTests.Png(100)), account.Bearer)).Fails(401, "AccountDeactivated");
         (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Fails(400, "RepoDeactivated");
         (await Xrpc.GetAsync("com.atproto.sync.getRepo", ("did", account.Did))).Fails(400, "RepoDeactivated");
         var status = (await Xrpc.GetAsync("com.atproto.sync.getRepoStatus", ("did", account.Did))).Ok().Json;
