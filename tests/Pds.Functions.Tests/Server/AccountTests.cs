@@ -54,6 +54,17 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
             .Fails(400, "HandleNotAvailable");
     }
 
+    [Fact]
+    public async Task CreateAccount_SameHandleConcurrently_OnlyOneWins()
+    {
+        var handle = server.NewHandle("race");
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Xrpc.PostAsync("com.atproto.server.createAccount",
+            new { handle, email = $"race{i}-{handle}@example.com", password = "pw" })));
+        var winner = Assert.Single(attempts, a => a.Code == 200);
+        Assert.All(attempts.Where(a => a.Code != 200), a => a.Fails(400, "HandleNotAvailable"));
+        Assert.Equal((string?)winner.Json["did"], (string?)(await Xrpc.GetAsync("com.atproto.identity.resolveHandle", ("handle", handle))).Ok().Json["did"]);
+    }
+
     [Theory]
     [InlineData("bad_handle.test")]
     [InlineData("ab.test")]

@@ -178,6 +178,28 @@ public class FirehoseTests(PdsServerFixture server) : IClassFixture<PdsServerFix
     }
 
     [Fact]
+    public async Task ConcurrentWrites_AllLandAsOneChainOfCommits()
+    {
+        var account = await server.CreateAccountAsync("parallel");
+        var key = await server.SigningKeyAsync(account.Did);
+        using var firehose = await server.SubscribeAsync();
+        var outputs = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => server.CreateRecordAsync(account, "app.bsky.feed.post", AccountTests.Post($"parallel {i}"))));
+        Assert.All(outputs, o => o.Ok());
+
+        var commits = await firehose.TakeForAsync(account.Did, 20);
+        Assert.Equal(outputs.Select(o => (string)o.Json["commit"]!["rev"]!).Order(StringComparer.Ordinal), commits.Select(c => c.Str("rev")));
+        for (var i = 1; i < commits.Count; i++)
+        {
+            Assert.True(commits[i].Seq > commits[i - 1].Seq);
+            Assert.Equal(commits[i - 1].Str("rev"), commits[i].Str("since"));
+            Assert.Equal(CommitFrames.Commit(commits[i - 1]).Data, CommitFrames.PrevData(commits[i]));
+            await CommitFrames.VerifyAsync(commits[i], key);
+        }
+        var listed = (await server.Xrpc.GetAsync("com.atproto.repo.listRecords", ("repo", account.Did), ("collection", "app.bsky.feed.post"))).Ok().Json;
+        Assert.Equal(20, listed["records"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task LargeCommits_AreRefusedRatherThanSentTooBig()
     {
         var account = await server.CreateAccountAsync("large");
