@@ -34,6 +34,28 @@ public class ErrorTests(PdsServerFixture server) : IClassFixture<PdsServerFixtur
     }
 
     [Fact]
+    public async Task BrowserClients_GetCorsAnswers()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "xrpc/com.atproto.repo.createRecord");
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        var answer = await Xrpc.SendAsync(preflight);
+        Assert.InRange(answer.Code, 200, 204);
+        Assert.Equal(["*"], answer.Message.Headers.GetValues("Access-Control-Allow-Origin"));
+
+        var get = new HttpRequestMessage(HttpMethod.Get, "xrpc/com.atproto.server.describeServer");
+        get.Headers.Add("Origin", "https://app.example");
+        var response = (await Xrpc.SendAsync(get)).Ok();
+        Assert.Equal(["*"], response.Message.Headers.GetValues("Access-Control-Allow-Origin"));
+        // Errors carry CORS headers too, or a browser cannot read them.
+        var failing = new HttpRequestMessage(HttpMethod.Get, "xrpc/com.atproto.sync.getRepo");
+        failing.Headers.Add("Origin", "https://app.example");
+        var error = (await Xrpc.SendAsync(failing)).Fails(400, "InvalidRequest");
+        Assert.Equal(["*"], error.Message.Headers.GetValues("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task MissingOrBadParams_AreInvalidRequest()
     {
         (await Xrpc.GetAsync("com.atproto.repo.getRecord", ("repo", "alice.test"), ("collection", Posts))).Fails(400, "InvalidRequest");

@@ -64,5 +64,23 @@ public class IdentityTests(PdsServerFixture server) : IClassFixture<PdsServerFix
         Assert.Equal(account.Handle, (await server.DidDocumentAsync(account.Did)).Handle?.ToString());
     }
 
+    [Fact]
+    public async Task WellKnownAtprotoDid_AnswersForHostedHandles()
+    {
+        var account = await server.CreateAccountAsync("wellknown");
+        var found = await WellKnown(account.Handle);
+        Assert.Equal(200, found.Code);
+        Assert.Equal(account.Did, found.Text.Trim());
+        Assert.Equal(404, (await WellKnown("nobody-here.test")).Code);
+        Assert.Equal(404, (await WellKnown("example.com")).Code);
+    }
+
+    private Task<XrpcResponse> WellKnown(string host)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, ".well-known/atproto-did");
+        request.Headers.Host = host;
+        return Xrpc.SendAsync(request);
+    }
+
     private Task<XrpcResponse> Resolve(string handle) => Xrpc.GetAsync("com.atproto.identity.resolveHandle", ("handle", handle));
 }
