@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Pds.Core.Car;
 using Pds.Core.Identity;
@@ -133,38 +131,29 @@ public sealed class RestartTests(PlcServerFixture plc) : IClassFixture<PlcServer
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary><c>dotnet pds.dll serve</c> with PDS_* settings; ready once it prints its listening line.</summary>
+    /// <summary>
+    /// <c>dotnet pds.dll serve</c> with PDS_* settings (through env, so the child gets them and
+    /// nothing else changes); ready once it prints its listening line; disposing kills it at once.
+    /// </summary>
     private sealed class PdsProcess : IDisposable
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ChildProcess _child;
         private readonly HttpClient _http;
 
         /// <param name="root">The working directory (no appsettings.json); the data lives in root/data.</param>
         private PdsProcess(string root, int port, Uri plcUrl)
         {
+            var env = RepoPaths.FindExecutable("env") ?? throw new InvalidOperationException("env is not on PATH");
             var dotnet = RepoPaths.FindExecutable("dotnet") ?? throw new InvalidOperationException("dotnet is not on PATH");
-            var info = new ProcessStartInfo(dotnet)
-            {
-                WorkingDirectory = root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pds.dll"));
-            info.ArgumentList.Add("serve");
-            info.Environment["PDS_HOSTNAME"] = "localhost";
-            info.Environment["PDS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            info.Environment["PDS_DATA_DIRECTORY"] = Path.Combine(root, "data");
-            info.Environment["PDS_DID_PLC_URL"] = plcUrl.ToString().TrimEnd('/');
-            _process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-            _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-            _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"pds serve exited early:\n{Output}"));
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            string[] arguments =
+            [
+                "PDS_HOSTNAME=localhost",
+                "PDS_PORT=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "PDS_DATA_DIRECTORY=" + Path.Combine(root, "data"),
+                "PDS_DID_PLC_URL=" + plcUrl.ToString().TrimEnd('/'),
+                dotnet, Path.Combine(AppContext.BaseDirectory, "pds.dll"), "serve",
+            ];
+            _child = new ChildProcess(env, arguments, root, line => line.StartsWith("PDS listening on ", StringComparison.Ordinal) ? line : null);
             BaseUrl = new Uri($"http://127.0.0.1:{port}/");
             _http = new HttpClient { BaseAddress = BaseUrl };
             Xrpc = new XrpcClient(_http);
@@ -173,23 +162,12 @@ public sealed class RestartTests(PlcServerFixture plc) : IClassFixture<PlcServer
         public Uri BaseUrl { get; }
         public XrpcClient Xrpc { get; }
 
-        private string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
         public static async Task<PdsProcess> StartAsync(string root, int port, Uri plcUrl)
         {
             var process = new PdsProcess(root, port, plcUrl);
             try
             {
-                await process._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                await process._child.WaitReadyAsync(TimeSpan.FromSeconds(60));
             }
             catch
             {
@@ -199,43 +177,13 @@ public sealed class RestartTests(PlcServerFixture plc) : IClassFixture<PlcServer
             return process;
         }
 
-        /// <summary>SIGKILL, the whole tree: no shutdown hooks run.</summary>
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
+        /// <summary>SIGKILL, the whole tree (env exec'd dotnet, so that is the server): no shutdown hooks run.</summary>
+        public void Kill() => _child.Dispose();
 
         public void Dispose()
         {
             _http.Dispose();
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    Kill();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-            if (line.StartsWith("PDS listening on ", StringComparison.Ordinal))
-            {
-                _ready.TrySetResult();
-            }
+            _child.Dispose();
         }
     }
 }
