@@ -125,20 +125,7 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
             await server.CreateRecordAsync(account, "app.bsky.feed.post", WithImage(blob));
             cids.Add((string)blob["ref"]!["$link"]!);
         }
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var query = new List<(string, string)> { ("did", account.Did), ("limit", "2") };
-            if (cursor is not null)
-            {
-                query.Add(("cursor", cursor));
-            }
-            var json = (await Xrpc.GetAsync("com.atproto.sync.listBlobs", [.. query])).Ok().Json;
-            seen.AddRange(json["cids"]!.AsArray().Select(c => (string)c!));
-            cursor = (string?)json["cursor"];
-        }
-        while (cursor is not null && seen.Count < 20);
+        var seen = (await Xrpc.PageAllAsync("com.atproto.sync.listBlobs", "cids", ("did", account.Did), ("limit", "2"))).Select(c => (string)c!);
         Assert.Equal(cids.Order(StringComparer.Ordinal), seen);
     }
 

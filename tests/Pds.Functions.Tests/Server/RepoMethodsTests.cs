@@ -217,23 +217,9 @@ public class RepoMethodsTests(PdsServerFixture server) : IClassFixture<PdsServer
 
         foreach (var reverse in new[] { false, true })
         {
-            var seen = new List<string>();
-            string? cursor = null;
-            for (var page = 0; page < 10; page++)
-            {
-                var query = new List<(string, string)> { ("limit", "3"), ("reverse", reverse ? "true" : "false") };
-                if (cursor is not null)
-                {
-                    query.Add(("cursor", cursor));
-                }
-                var json = (await List(account.Did, [.. query])).Ok().Json;
-                seen.AddRange(Rkeys(json));
-                cursor = (string?)json["cursor"];
-                if (cursor is null)
-                {
-                    break;
-                }
-            }
+            var seen = (await Xrpc.PageAllAsync("com.atproto.repo.listRecords", "records",
+                ("repo", account.Did), ("collection", Posts), ("limit", "3"), ("reverse", reverse ? "true" : "false")))
+                .Select(r => ((string)r["uri"]!).Split('/')[^1]);
             Assert.Equal(reverse ? ascending : ascending.AsEnumerable().Reverse(), seen);
         }
 

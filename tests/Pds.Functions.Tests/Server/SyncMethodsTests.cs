@@ -125,23 +125,7 @@ public class SyncMethodsTests(PdsServerFixture server) : IClassFixture<PdsServer
         {
             created.Add(await server.CreateAccountAsync("listrepo"));
         }
-        var seen = new List<JsonNode>();
-        string? cursor = null;
-        for (var page = 0; page < 100; page++)
-        {
-            var query = new List<(string, string)> { ("limit", "2") };
-            if (cursor is not null)
-            {
-                query.Add(("cursor", cursor));
-            }
-            var json = (await Xrpc.GetAsync("com.atproto.sync.listRepos", [.. query])).Ok().Json;
-            seen.AddRange(json["repos"]!.AsArray().Select(r => r!));
-            cursor = (string?)json["cursor"];
-            if (cursor is null)
-            {
-                break;
-            }
-        }
+        var seen = await Xrpc.PageAllAsync("com.atproto.sync.listRepos", "repos", ("limit", "2"));
         var dids = seen.Select(r => (string)r["did"]!).ToList();
         Assert.Equal(dids.Distinct().Count(), dids.Count);
         foreach (var account in created)

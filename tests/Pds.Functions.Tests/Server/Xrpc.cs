@@ -82,6 +82,24 @@ public sealed class XrpcClient(HttpClient http)
         return SendAsync(request);
     }
 
+    /// <summary>Follows <c>cursor</c> page by page (at most 100 pages) and returns the items under <paramref name="itemsKey"/> of them all.</summary>
+    public async Task<List<JsonNode>> PageAllAsync(string nsid, string itemsKey, params (string Name, string Value)[] query)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        for (var page = 0; page < 100; page++)
+        {
+            var json = (await GetAsync(nsid, cursor is null ? query : [.. query, ("cursor", cursor)])).Ok().Json;
+            items.AddRange(json[itemsKey]!.AsArray().Select(i => i!));
+            cursor = (string?)json["cursor"];
+            if (cursor is null)
+            {
+                return items;
+            }
+        }
+        throw new InvalidOperationException($"{nsid} kept answering with a cursor");
+    }
+
     public async Task<XrpcResponse> SendAsync(HttpRequestMessage request)
     {
         using (request)
