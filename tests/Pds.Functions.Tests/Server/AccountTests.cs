@@ -55,6 +55,32 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
     }
 
     [Fact]
+    public async Task CreateAccount_WithRecoveryKey_PutsItFirstAmongRotationKeys()
+    {
+        using var recovery = Keypair.Generate(KeyType.Secp256k1);
+        var handle = server.NewHandle("recovery");
+        var json = (await Xrpc.PostAsync("com.atproto.server.createAccount",
+            new { handle, email = handle + "@example.com", password = "pw", recoveryKey = recovery.PublicKey.ToDidKey() })).Ok().Json;
+        var did = (string)json["did"]!;
+        var data = await PlcDataAsync(did);
+        var rotation = data["rotationKeys"]!.AsArray().Select(k => (string)k!).ToList();
+        Assert.Equal(2, rotation.Count);
+        Assert.Equal(recovery.PublicKey.ToDidKey(), rotation[0]);
+
+        // The PDS can still update the DID (its own key signs), and the recovery key stays.
+        var renamed = server.NewHandle("recovered");
+        (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = renamed },
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)json["accessJwt"]!))).Ok();
+        var after = await PlcDataAsync(did);
+        Assert.Equal(rotation, after["rotationKeys"]!.AsArray().Select(k => (string)k!));
+        Assert.Equal(["at://" + renamed], after["alsoKnownAs"]!.AsArray().Select(k => (string?)k));
+
+        (await Xrpc.PostAsync("com.atproto.server.createAccount",
+            new { handle = server.NewHandle("badkey"), email = "bad-key@example.com", password = "pw", recoveryKey = "did:key:nonsense" }))
+            .Fails(400, "InvalidRequest");
+    }
+
+    [Fact]
     public async Task CreateAccount_SameHandleConcurrently_OnlyOneWins()
     {
         var handle = server.NewHandle("race");
@@ -178,6 +204,12 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         Assert.Equal((string?)first["signingKey"], (string?)second["signingKey"]);
     }
 
+    private async Task<JsonNode> PlcDataAsync(string did)
+    {
+        using var plc = new HttpClient();
+        return JsonNode.Parse(await plc.GetStringAsync($"{server.PlcUrl.ToString().TrimEnd('/')}/{did}/data"))!;
+    }
+
     internal static JsonObject Post(string text) => new() { ["text"] = text, ["createdAt"] = "2026-01-01T00:00:00.000Z" };
 }
 
@@ -213,6 +245,30 @@ public class InviteTests(InviteOnlyServerFixture server) : IClassFixture<InviteO
         (await server.Xrpc.PostAsync("com.atproto.server.createAccount", new { handle = again, email = again + "@example.com", password = "pw", inviteCode = code }))
             .Fails(400, "InvalidInviteCode");
     }
+
+    [Fact]
+    public async Task GetAccountInviteCodes_ListsTheAccountsOwnCodes()
+    {
+        var account = await server.CreateAccountAsync("owner", await AdminCodeAsync());
+        var json = (await server.Xrpc.PostAsync("com.atproto.server.createInviteCodes",
+            new { codeCount = 2, useCount = 1, forAccounts = new[] { account.Did } }, server.Admin)).Ok().Json;
+        var codes = json["codes"]![0]!["codes"]!.AsArray().Select(c => (string)c!).ToList();
+        Assert.Equal(account.Did, (string?)json["codes"]![0]!["account"]);
+
+        var listed = (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes", account.Bearer)).Ok().Json["codes"]!.AsArray();
+        Assert.Equal(codes.Order(), listed.Select(c => (string)c!["code"]!).Order());
+        Assert.All(listed, c => Assert.Equal(account.Did, (string?)c!["forAccount"]));
+
+        await server.CreateAccountAsync("friend", codes[0]);
+        var used = (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes", account.Bearer)).Ok().Json["codes"]!.AsArray();
+        Assert.Single(Assert.Single(used, c => (string?)c!["code"] == codes[0])!["uses"]!.AsArray());
+        var unused = (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes", account.Bearer, ("includeUsed", "false"))).Ok().Json["codes"]!.AsArray();
+        Assert.Equal([codes[1]], unused.Select(c => (string)c!["code"]!));
+        (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes")).Fails(401, "AuthenticationRequired");
+    }
+
+    private async Task<string> AdminCodeAsync() =>
+        (string)(await server.Xrpc.PostAsync("com.atproto.server.createInviteCode", new { useCount = 1 }, server.Admin)).Ok().Json["code"]!;
 
     [Fact]
     public async Task CreateInviteCodes_MintsPerAccountCodesThatWork()

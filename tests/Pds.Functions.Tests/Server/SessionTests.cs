@@ -13,7 +13,7 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
     public async Task CreateSession_ByHandleEmailAndDid()
     {
         var account = await server.CreateAccountAsync("login");
-        foreach (var identifier in new[] { account.Handle, account.Handle.ToUpperInvariant(), account.Handle + "@example.com", account.Did })
+        foreach (var identifier in new[] { account.Handle, account.Handle.ToUpperInvariant(), account.Handle + "@example.com", account.Handle.ToUpperInvariant() + "@Example.COM", account.Did })
         {
             var json = (await Login(identifier, account.Password)).Ok().Json;
             Assert.Equal(account.Did, (string?)json["did"]);
