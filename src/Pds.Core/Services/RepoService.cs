@@ -84,6 +84,7 @@ public sealed class RepoService(
             throw XrpcException.InvalidRequest(e.Message);
         }
         CheckSwapRecords(request, result);
+        await CheckFirehoseSizeAsync(did, result, ct).ConfigureAwait(false);
         await CheckInvertibleAsync(did, result, ct).ConfigureAwait(false);
         var blobRefs = await ClaimBlobsAsync(did, request.Writes, ct).ConfigureAwait(false);
         await PersistAsync(did, stored.CommitCid, result, blobRefs, ct).ConfigureAwait(false);
@@ -106,6 +107,24 @@ public sealed class RepoService(
                     throw new XrpcException(400, "InvalidSwap", $"Record was at {op.Prev?.ToString() ?? "null"}");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A #commit whose blocks pass the firehose cap would go out as tooBig, without blocks or ops,
+    /// which no consumer can verify or apply: refuse the write instead.
+    /// </summary>
+    private async Task CheckFirehoseSizeAsync(string did, CommitResult result, CancellationToken ct)
+    {
+        long size = 0;
+        foreach (var cid in result.FirehoseBlocks)
+        {
+            // Each CAR section: a length varint (at most 10 bytes), the CID, the block.
+            size += 10 + cid.Bytes.Length + (await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false)).Length;
+        }
+        if (size > FirehoseEvents.MaxBlocksBytes)
+        {
+            throw XrpcException.InvalidRequest($"Commit is too large: its blocks take about {size} bytes, the limit is {FirehoseEvents.MaxBlocksBytes}");
         }
     }
 

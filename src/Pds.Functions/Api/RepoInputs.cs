@@ -29,15 +29,31 @@ public static class RepoInputs
     {
         var auth = x.RequireAuth();
         var account = await FindRepoAsync(x, repo);
+        if (account is null && repo == auth.Did)
+        {
+            // A session that outlived its account.
+            RequireActive(null);
+        }
         if (account is null || account.Did != auth.Did)
         {
             throw new XrpcException(403, "Forbidden", "Invalid repo: you can only write to your own repository");
         }
-        if (account.Status is not AccountStatus.Active)
-        {
-            throw XrpcException.BadRequest("AccountDeactivated", "Account is not active");
-        }
+        RequireActive(account);
         return account.Did;
+    }
+
+    /// <summary>Writes (records, blobs) need an active account; the error names are the ones clients act on.</summary>
+    public static void RequireActive(AccountRecord? account)
+    {
+        switch (account?.Status)
+        {
+            case null or AccountStatus.Deleted:
+                throw new XrpcException(403, "AccountNotFound", "Account not found");
+            case AccountStatus.Takendown or AccountStatus.Suspended:
+                throw new XrpcException(401, "AccountTakedown", "Account has been taken down");
+            case not AccountStatus.Active:
+                throw new XrpcException(401, "AccountDeactivated", "Account is deactivated");
+        }
     }
 
     public static Nsid Collection(string? value) =>

@@ -85,11 +85,51 @@ public sealed class XrpcContext(HttpContext http, string nsid, TokenService toke
             {
                 throw XrpcException.InvalidRequest("Input must be a JSON object");
             }
+            RequireReadableStrings(doc.RootElement);
             return doc.RootElement.Clone();
         }
         catch (JsonException)
         {
             throw XrpcException.InvalidRequest("Request body is not valid JSON");
+        }
+    }
+
+    /// <summary>
+    /// JSON may escape an unpaired surrogate ("\ud800"); the document parses, but reading that
+    /// string throws InvalidOperationException wherever a handler touches it (a 500). Refuse it here.
+    /// </summary>
+    private static void RequireReadableStrings(JsonElement element)
+    {
+        try
+        {
+            Walk(element);
+        }
+        catch (InvalidOperationException)
+        {
+            throw XrpcException.InvalidRequest("Request body has a string with an unpaired surrogate");
+        }
+
+        static void Walk(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in e.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Walk(property.Value);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        Walk(item);
+                    }
+                    break;
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    break;
+            }
         }
     }
 

@@ -1,9 +1,12 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Pds.Core.Crypto;
+using Pds.Core.Identity;
 using Pds.Functions.Hosting;
+using Pds.Functions.Xrpc;
 using Pds.TestSupport;
 
 namespace Pds.Functions.Tests.Server;
@@ -15,6 +18,7 @@ namespace Pds.Functions.Tests.Server;
 /// </summary>
 public class PdsServerFixture : IAsyncLifetime
 {
+    public const string Password = "correct horse battery staple";
     private readonly PlcServerFixture _plc = new();
     private WebApplication? _app;
     private int _accounts;
@@ -26,6 +30,10 @@ public class PdsServerFixture : IAsyncLifetime
     public Uri PlcUrl => _plc.Url;
     public HttpClient Http { get; private set; } = null!;
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the PDS is not running");
+    public XrpcClient Xrpc { get; private set; } = null!;
+
+    /// <summary>HTTP Basic admin:&lt;admin password&gt;.</summary>
+    public AuthenticationHeaderValue Admin => AuthenticationHeaderValue.Parse(AdminAuth.Header(Secrets.AdminPassword));
 
     public async Task InitializeAsync()
     {
@@ -52,9 +60,10 @@ public class PdsServerFixture : IAsyncLifetime
         BaseUrl = new Uri($"http://127.0.0.1:{Config.Port}/");
         Http?.Dispose();
         Http = new HttpClient { BaseAddress = BaseUrl };
+        Xrpc = new XrpcClient(Http);
     }
 
-    /// <summary>Variants (invites required, rate limits on) adjust the configuration here.</summary>
+    /// <summary>Variants (invites required, rate limits on, Functions host) adjust the configuration here.</summary>
     protected virtual PdsConfig Configure(PdsConfig config) => config;
 
     public async Task StopAsync()
@@ -67,21 +76,54 @@ public class PdsServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new account with a unique handle; returns its DID, handle and access token.</summary>
-    public async Task<TestAccount> CreateAccountAsync(string? prefix = null)
+    /// <summary>A handle no other account of this fixture has (label at most 18 characters).</summary>
+    public string NewHandle(string? prefix = null) =>
+        $"{prefix ?? "user"}{Interlocked.Increment(ref _accounts)}x{Random.Shared.Next(1000, 9999)}.test";
+
+    /// <summary>A new account with a unique handle; returns its DID, handle and tokens.</summary>
+    public async Task<TestAccount> CreateAccountAsync(string? prefix = null, string? inviteCode = null)
     {
-        var n = Interlocked.Increment(ref _accounts);
-        var handle = $"{prefix ?? "user"}{n}x{Random.Shared.Next(1000, 9999)}.test";
-        var response = await Http.PostAsJsonAsync("xrpc/com.atproto.server.createAccount",
-            new { handle, email = $"{handle}@example.com", password = "correct horse battery staple" });
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
+        var handle = NewHandle(prefix);
+        var response = await Xrpc.PostAsync("com.atproto.server.createAccount",
+            new JsonObject { ["handle"] = handle, ["email"] = $"{handle}@example.com", ["password"] = Password, ["inviteCode"] = inviteCode });
+        if (!response.Status.Equals(HttpStatusCode.OK))
         {
-            throw new InvalidOperationException($"createAccount failed: {(int)response.StatusCode} {body}");
+            throw new InvalidOperationException($"createAccount failed: {response.Code} {response.Text}");
         }
-        var json = JsonNode.Parse(body)!;
-        return new TestAccount((string)json["did"]!, handle, (string)json["accessJwt"]!, (string)json["refreshJwt"]!, "correct horse battery staple");
+        var json = response.Json;
+        return new TestAccount((string)json["did"]!, handle, (string)json["accessJwt"]!, (string)json["refreshJwt"]!, Password);
     }
+
+    /// <summary>com.atproto.repo.createRecord as <paramref name="account"/>.</summary>
+    public Task<XrpcResponse> CreateRecordAsync(TestAccount account, string collection, JsonObject record, string? rkey = null) =>
+        Xrpc.PostAsync("com.atproto.repo.createRecord",
+            new JsonObject { ["repo"] = account.Did, ["collection"] = collection, ["rkey"] = rkey, ["record"] = record }, account.Bearer);
+
+    /// <summary>Creates an app.bsky.feed.post; returns the createRecord output (uri, cid, commit).</summary>
+    public async Task<JsonNode> PostAsync(TestAccount account, string text) =>
+        (await CreateRecordAsync(account, "app.bsky.feed.post", new JsonObject { ["text"] = text, ["createdAt"] = "2026-01-01T00:00:00.000Z" })).Ok().Json;
+
+    /// <summary>com.atproto.admin.updateSubjectStatus on an account's repo, as the admin.</summary>
+    public Task<XrpcResponse> TakedownAsync(string did, bool applied) =>
+        Xrpc.PostAsync("com.atproto.admin.updateSubjectStatus", new JsonObject
+        {
+            ["subject"] = new JsonObject { ["$type"] = "com.atproto.admin.defs#repoRef", ["did"] = did },
+            ["takedown"] = new JsonObject { ["applied"] = applied, ["ref"] = "test" },
+        }, Admin);
+
+    /// <summary>The account's DID document, as the PLC directory serves it now.</summary>
+    public async Task<DidDocument> DidDocumentAsync(string did)
+    {
+        using var plc = new HttpClient();
+        return DidDocument.Parse(await plc.GetStringAsync($"{PlcUrl.ToString().TrimEnd('/')}/{did}"));
+    }
+
+    /// <summary>The account's repo signing key, from its DID document.</summary>
+    public async Task<PublicKey> SigningKeyAsync(string did) =>
+        (await DidDocumentAsync(did)).SigningKey ?? throw new InvalidOperationException($"no signing key in the DID document of {did}");
+
+    /// <summary>A firehose subscription (live when <paramref name="cursor"/> is null).</summary>
+    public Task<FirehoseClient> SubscribeAsync(long? cursor = null) => FirehoseClient.ConnectAsync(BaseUrl, cursor);
 
     public async Task DisposeAsync()
     {
@@ -105,4 +147,8 @@ public class PdsServerFixture : IAsyncLifetime
     }
 }
 
-public sealed record TestAccount(string Did, string Handle, string AccessJwt, string RefreshJwt, string Password);
+public sealed record TestAccount(string Did, string Handle, string AccessJwt, string RefreshJwt, string Password)
+{
+    public AuthenticationHeaderValue Bearer => new("Bearer", AccessJwt);
+    public AuthenticationHeaderValue RefreshBearer => new("Bearer", RefreshJwt);
+}

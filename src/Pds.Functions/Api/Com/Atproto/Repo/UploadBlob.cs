@@ -19,6 +19,7 @@ public sealed class UploadBlob : IXrpcMethod
     public async Task HandleAsync(XrpcContext x)
     {
         var auth = x.RequireAuth();
+        RepoInputs.RequireActive(await x.Service<IAccountStore>().GetByDidAsync(auth.Did, x.Aborted));
         var limit = x.Service<PdsConfig>().BlobUploadLimit;
         if (x.Http.Request.ContentLength > limit)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using Pds.Core.Storage;
 using Pds.Functions.Xrpc;
 
@@ -12,7 +13,9 @@ public sealed class ReserveSigningKey : IXrpcMethod
 
     public async Task HandleAsync(XrpcContext x)
     {
-        var body = x.Http.Request.ContentLength > 0 ? await x.ReadJsonAsync() : default;
+        // The input is optional; a chunked body has no Content-Length but is still a body.
+        var hasBody = x.Http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? x.Http.Request.ContentLength > 0;
+        var body = hasBody ? await x.ReadJsonAsync() : default;
         var did = body.ValueKind == System.Text.Json.JsonValueKind.Object ? RepoInputs.OptionalString(body, "did") : null;
         var key = await x.Service<IKeyStore>().ReserveAsync(did ?? "reserved:" + Guid.NewGuid().ToString("N"), x.Aborted);
         await x.WriteJsonAsync(new JsonObject { ["signingKey"] = key.ToDidKey() });
