@@ -27,7 +27,8 @@ public sealed record KeyVaultKeyId
     public static bool TryParse(string? kid, [NotNullWhen(true)] out KeyVaultKeyId? id)
     {
         id = null;
-        if (!Uri.TryCreate(kid, UriKind.Absolute, out var uri) || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        if (!Uri.TryCreate(kid, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
             return false;
         }
