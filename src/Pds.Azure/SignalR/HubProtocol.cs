@@ -68,10 +68,14 @@ internal static class HubProtocol
 
     private static JsonDocument Parse(ReadOnlySpan<byte> record)
     {
+        // JsonDocument checks structure and depth but leaves string contents unchecked until read.
+        if (!System.Text.Unicode.Utf8.IsValid(record))
+        {
+            throw new HubProtocolException("hub protocol record is not valid UTF-8");
+        }
         JsonDocument doc;
         try
         {
-            // JsonDocument validates UTF-8 and nesting depth; a record is small and bounded.
             doc = JsonDocument.Parse(record.ToArray(), DocumentOptions);
         }
         catch (JsonException e)
