@@ -18,6 +18,7 @@ public sealed class SignalRHubClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private Dictionary<string, Func<HubInvocation, CancellationToken, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
     private Task? _run;
+    private int _disposed;
 
     public SignalRHubClient(SignalRHubClientOptions options)
     {
@@ -35,7 +36,7 @@ public sealed class SignalRHubClient : IAsyncDisposable
     /// <summary>Raised after each successful handshake with the connection id (first connect and every reconnect).</summary>
     public event Action<string>? Connected;
 
-    /// <summary>Raised when a connection ends, with why (null for a clean close without error).</summary>
+    /// <summary>Raised when a connection ends or a reconnect attempt fails, with why (null for a clean close).</summary>
     public event Action<Exception?>? Disconnected;
 
     public string? ConnectionId { get; private set; }
@@ -115,6 +116,10 @@ public sealed class SignalRHubClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await StopAsync().ConfigureAwait(false);
         _http.Dispose();
         _stopping.Dispose();

@@ -33,6 +33,11 @@ public sealed class SignalRRestPublisher
         options ??= new SignalRRestPublisherOptions();
         _endpoint = connectionString.Endpoint;
         _apiVersion = options.ApiVersion;
+        if (connectionString.AccessKey is null && connectionString.Endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            // Azure.Core refuses to send bearer tokens over plain http; say so before the first send.
+            throw new ArgumentException("identity-based SignalR connection strings need an https endpoint", nameof(connectionString));
+        }
         HttpPipelinePolicy auth = connectionString.AccessKey is { } key
             ? new AccessKeyAuthenticationPolicy(key, options.TokenLifetime, options.TimeProvider)
             : new BearerTokenAuthenticationPolicy(credential ?? connectionString.CreateCredential(), Scope);

@@ -1,19 +1,12 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pds.Azure.KeyVault;
 using Pds.Core.Crypto;
 
@@ -35,7 +28,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     private FakeKeyVault(WebApplication app) => _app = app;
 
-    public Uri VaultUri { get; private set; } = null!;
+    public required Uri VaultUri { get; init; }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -45,15 +38,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     public static async Task<FakeKeyVault> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(TestCertificate.Instance)));
-        var fake = new FakeKeyVault(builder.Build());
-        fake._app.Run(fake.HandleAsync);
-        await fake._app.StartAsync();
-        var address = fake._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        fake.VaultUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        FakeKeyVault? fake = null;
+        var (app, baseUri) = await TestHost.StartAsync(null, app => app.Run(context => fake!.HandleAsync(context)), https: true);
+        fake = new FakeKeyVault(app) { VaultUri = baseUri };
         return fake;
     }
 

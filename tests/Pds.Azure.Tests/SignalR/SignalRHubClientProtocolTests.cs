@@ -151,54 +151,52 @@ public sealed class SignalRHubClientProtocolTests : IAsyncLifetime
     [InlineData("{\"type\":\"x\"}\u001e")]
     public async Task GarbageFromServer_DropsConnectionAndReconnects(string garbage)
     {
-        _server.Script = async socket =>
-        {
-            await socket.AcceptHandshakeAsync();
-            if (_server.Negotiations == 1)
-            {
-                await socket.SendAsync(garbage);
-            }
-            await socket.DrainUntilClosedAsync();
-        };
-        await using var client = new SignalRHubClient(SignalRHubClientTests.Options(_server.HubUrl));
-        var events = new EventLog(client);
-        await client.StartAsync(CancellationToken.None);
+        FirstConnectionSends(garbage);
 
-        await events.WaitConnectedAsync(2);
+        var reason = await FirstDisconnectReasonAsync(SignalRHubClientTests.Options(_server.HubUrl));
 
-        Assert.IsType<HubProtocolException>(events.Disconnected[0]);
+        Assert.IsType<HubProtocolException>(reason);
     }
 
     [Fact]
     public async Task RecordOverMaxSize_DropsConnection()
     {
-        _server.Script = async socket =>
+        // Never terminated: the client must give up at its limit, not buffer forever.
+        var chunk = "{\"type\":1,\"target\":\"seq\",\"arguments\":[\"" + new string('a', 600);
+        FirstConnectionSends(chunk, chunk, chunk, chunk);
+
+        var reason = await FirstDisconnectReasonAsync(new SignalRHubClientOptions
         {
-            await socket.AcceptHandshakeAsync();
-            if (_server.Negotiations == 1)
-            {
-                // Never terminated: the client must give up at its limit, not buffer forever.
-                var chunk = "{\"type\":1,\"target\":\"seq\",\"arguments\":[\"" + new string('a', 600);
-                for (var i = 0; i < 4; i++)
-                {
-                    await socket.SendAsync(chunk);
-                }
-            }
-            await socket.DrainUntilClosedAsync();
-        };
-        var options = SignalRHubClientTests.Options(_server.HubUrl);
-        await using var client = new SignalRHubClient(new SignalRHubClientOptions
-        {
-            HubUrl = options.HubUrl,
+            HubUrl = _server.HubUrl,
             MaxRecordSize = 1024,
             ReconnectDelays = [TimeSpan.FromMilliseconds(10)],
         });
+
+        Assert.IsType<HubProtocolException>(reason);
+    }
+
+    /// <summary>The first connection gets these WebSocket messages after the handshake; later ones get nothing.</summary>
+    private void FirstConnectionSends(params string[] messages) => _server.Script = async socket =>
+    {
+        await socket.AcceptHandshakeAsync();
+        if (_server.Negotiations == 1)
+        {
+            foreach (var message in messages)
+            {
+                await socket.SendAsync(message);
+            }
+        }
+        await socket.DrainUntilClosedAsync();
+    };
+
+    /// <summary>Connects, waits for the reconnect, and returns why the first connection ended.</summary>
+    private static async Task<Exception?> FirstDisconnectReasonAsync(SignalRHubClientOptions options)
+    {
+        await using var client = new SignalRHubClient(options);
         var events = new EventLog(client);
         await client.StartAsync(CancellationToken.None);
-
         await events.WaitConnectedAsync(2);
-
-        Assert.IsType<HubProtocolException>(events.Disconnected[0]);
+        return events.Disconnected[0];
     }
 
     [Fact]

@@ -187,7 +187,8 @@ public sealed class SignalRHubClientTests : IAsyncLifetime
         await events.WaitConnectedAsync(2, TimeSpan.FromSeconds(10));
 
         Assert.IsType<TimeoutException>(events.Disconnected[0]);
-        Assert.InRange(noticed, serverTimeout * 0.9, serverTimeout + TimeSpan.FromSeconds(1));
+        // Slack on the upper bound only for a loaded test machine; the lower bound shows it was the timeout.
+        Assert.InRange(noticed, serverTimeout * 0.9, serverTimeout + TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -129,6 +129,14 @@ public sealed class SignalRRestPublisherTests : IAsyncLifetime
         Assert.Equal([SignalRRestPublisher.Scope], credential.Scopes.Distinct());
     }
 
+    [Fact]
+    public void IdentityConnectionString_PlainHttp_Rejected()
+    {
+        var cs = SignalRConnectionString.Parse("Endpoint=http://127.0.0.1:1;AuthType=azure.msi;Version=1.0;");
+
+        Assert.Throws<ArgumentException>(() => new SignalRRestPublisher(cs, credential: new FixedTokenCredential("t")));
+    }
+
     private SignalRRestPublisher Publisher()
     {
         var cs = SignalRConnectionString.Parse($"Endpoint={_baseUri};AccessKey={Key};Version=1.0;");
