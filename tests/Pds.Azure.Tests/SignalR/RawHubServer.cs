@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Pds.Azure.Tests.KeyVault;
 using Microsoft.AspNetCore.Http;
 
 namespace Pds.Azure.Tests.SignalR;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Pds.Azure.Tests;
+namespace Pds.Azure.Tests.KeyVault;
 
 /// <summary>Kestrel on 127.0.0.1 (a free port unless one is given), optionally HTTPS with the test certificate.</summary>
 internal static class TestHost

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Pds.Azure.Tests;
+namespace Pds.Azure.Tests.KeyVault;
 
 /// <summary>
 /// A throwaway self-signed certificate for 127.0.0.1, so HTTPS-only clients (Key Vault, Azure.Core's
