@@ -73,9 +73,13 @@ public sealed class AccountService(
                 ? XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}")
                 : XrpcException.InvalidRequest(e.Message);
         }
-        if (settings.InviteRequired)
+        if (settings.InviteRequired && !await invites.TryUseAsync(input.InviteCode!, did.ToString(), now, ct).ConfigureAwait(false))
         {
-            await invites.TryUseAsync(input.InviteCode!, did.ToString(), now, ct).ConfigureAwait(false);
+            // Concurrent signups passed the check above together; the store admits only as many as
+            // the code has uses. Undo this one before anything about it is announced.
+            await accounts.DeleteAsync(did.ToString(), ct).ConfigureAwait(false);
+            await keys.DeleteAsync(did.ToString(), ct).ConfigureAwait(false);
+            throw XrpcException.BadRequest("InvalidInviteCode", "Provided invite code not available");
         }
         await events.AppendPendingAsync(FirehoseEvents.ForIdentity(did.ToString(), handle.ToString(), now), ct).ConfigureAwait(false);
         await events.AppendPendingAsync(FirehoseEvents.ForAccount(did.ToString(), true, null, now), ct).ConfigureAwait(false);

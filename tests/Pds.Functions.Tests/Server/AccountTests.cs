@@ -267,6 +267,23 @@ public class InviteTests(InviteOnlyServerFixture server) : IClassFixture<InviteO
         (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes")).Fails(401, "AuthenticationRequired");
     }
 
+    [Fact]
+    public async Task SingleUseCode_UsedConcurrently_AdmitsOneAccount()
+    {
+        var code = await AdminCodeAsync();
+        var handles = Enumerable.Range(0, 4).Select(_ => server.NewHandle("rush")).ToList();
+        var attempts = await Task.WhenAll(handles.Select(handle =>
+            server.Xrpc.PostAsync("com.atproto.server.createAccount", new { handle, email = handle + "@example.com", password = "pw", inviteCode = code })));
+        Assert.Single(attempts, a => a.Code == 200);
+        Assert.All(attempts.Where(a => a.Code != 200), a => a.Fails(400, "InvalidInviteCode"));
+        // The refused signups left no account behind.
+        for (var i = 0; i < handles.Count; i++)
+        {
+            var resolved = await server.Xrpc.GetAsync("com.atproto.identity.resolveHandle", ("handle", handles[i]));
+            Assert.Equal(attempts[i].Code == 200 ? 200 : 400, resolved.Code);
+        }
+    }
+
     private async Task<string> AdminCodeAsync() =>
         (string)(await server.Xrpc.PostAsync("com.atproto.server.createInviteCode", new { useCount = 1 }, server.Admin)).Ok().Json["code"]!;
 
