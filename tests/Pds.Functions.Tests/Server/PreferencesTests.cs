@@ -44,6 +44,8 @@ public class PreferencesTests(PdsServerFixture server) : IClassFixture<PdsServer
                 .Fails(400, "InvalidRequest");
         }
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject(), account.Bearer)).Fails(400, "InvalidRequest");
+        var huge = new JsonObject { ["$type"] = "app.bsky.actor.defs#mutedWordsPref", ["items"] = new JsonArray(new JsonObject { ["value"] = new string('m', 600_000) }) };
+        (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(huge) }, account.Bearer)).Fails(413, "PayloadTooLarge");
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray() })).Fails(401, "AuthenticationRequired");
         (await Xrpc.GetAsync("app.bsky.actor.getPreferences")).Fails(401, "AuthenticationRequired");
         // Nothing of the refused writes landed.
