@@ -37,7 +37,7 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         Assert.Equal(await server.SigningKeyAsync(did), doc.SigningKey);
 
         // The new session works at once.
-        var session = (await Xrpc.GetAsync("com.atproto.server.getSession", new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)json["accessJwt"]!))).Ok().Json;
+        var session = (await Xrpc.GetAsync("com.atproto.server.getSession", XrpcClient.Bearer((string)json["accessJwt"]!))).Ok().Json;
         Assert.Equal(did, (string?)session["did"]);
     }
 
@@ -70,7 +70,7 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         // The PDS can still update the DID (its own key signs), and the recovery key stays.
         var renamed = server.NewHandle("recovered");
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = renamed },
-            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)json["accessJwt"]!))).Ok();
+            XrpcClient.Bearer((string)json["accessJwt"]!))).Ok();
         var after = await PlcDataAsync(did);
         Assert.Equal(rotation, after["rotationKeys"]!.AsArray().Select(k => (string)k!));
         Assert.Equal(["at://" + renamed], after["alsoKnownAs"]!.AsArray().Select(k => (string?)k));

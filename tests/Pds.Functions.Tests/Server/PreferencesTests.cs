@@ -61,7 +61,7 @@ public class PreferencesTests(PdsServerFixture server) : IClassFixture<PdsServer
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(personal) }, account.Bearer)).Ok();
         var app = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "app" }, account.Bearer)).Ok().Json;
         var session = (await Xrpc.PostAsync("com.atproto.server.createSession", new { identifier = account.Did, password = (string)app["password"]! })).Ok().Json;
-        var appAuth = SessionTests.Bearer((string)session["accessJwt"]!);
+        var appAuth = XrpcClient.Bearer((string)session["accessJwt"]!);
         Assert.Empty((await Xrpc.GetAsync("app.bsky.actor.getPreferences", appAuth)).Ok().Json["preferences"]!.AsArray());
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(personal.DeepClone()) }, appAuth)).Fails(400, "InvalidRequest");
         Assert.Single((await Get(account)).Ok().Json["preferences"]!.AsArray());
