@@ -73,9 +73,13 @@ public sealed class AccountService(
                 ? XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}")
                 : XrpcException.InvalidRequest(e.Message);
         }
-        if (settings.InviteRequired)
+        if (settings.InviteRequired && !await invites.TryUseAsync(input.InviteCode!, did.ToString(), now, ct).ConfigureAwait(false))
         {
-            await invites.TryUseAsync(input.InviteCode!, did.ToString(), now, ct).ConfigureAwait(false);
+            // Concurrent signups passed the check above together; the store admits only as many as
+            // the code has uses. Undo this one before anything about it is announced.
+            await accounts.DeleteAsync(did.ToString(), ct).ConfigureAwait(false);
+            await keys.DeleteAsync(did.ToString(), ct).ConfigureAwait(false);
+            throw XrpcException.BadRequest("InvalidInviteCode", "Provided invite code not available");
         }
         await events.AppendPendingAsync(FirehoseEvents.ForIdentity(did.ToString(), handle.ToString(), now), ct).ConfigureAwait(false);
         await events.AppendPendingAsync(FirehoseEvents.ForAccount(did.ToString(), true, null, now), ct).ConfigureAwait(false);
@@ -106,7 +110,8 @@ public sealed class AccountService(
         }
         if (account.Handle != handle.ToString())
         {
-            await UpdatePlcHandleAsync(Did.Parse(did), handle, ct).ConfigureAwait(false);
+            // Claim the handle here first (the store's uniqueness decides between concurrent
+            // claimants), then tell the directory: a loser's DID document never names it.
             try
             {
                 await accounts.UpdateHandleAsync(did, handle.ToString(), ct).ConfigureAwait(false);
@@ -114,6 +119,15 @@ public sealed class AccountService(
             catch (AccountConflictException)
             {
                 throw XrpcException.BadRequest("HandleNotAvailable", $"Handle already taken: {handle}");
+            }
+            try
+            {
+                await UpdatePlcHandleAsync(Did.Parse(did), handle, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await RevertHandleAsync(did, account.Handle).ConfigureAwait(false);
+                throw;
             }
         }
         // Re-announce even when unchanged: clients use updateHandle to ask for a refresh.
@@ -161,6 +175,19 @@ public sealed class AccountService(
         await preferences.DeleteAllAsync(did, ct).ConfigureAwait(false);
         await keys.DeleteAsync(did, ct).ConfigureAwait(false);
         await accounts.DeleteAsync(did, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The directory did not take the new handle: give it back (unless the old one was taken meanwhile).</summary>
+    private async Task RevertHandleAsync(string did, string oldHandle)
+    {
+        try
+        {
+            await accounts.UpdateHandleAsync(did, oldHandle, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AccountConflictException)
+        {
+            // Someone took the old handle in between; the account keeps the new one here.
+        }
     }
 
     private async Task UpdatePlcHandleAsync(Did did, Handle handle, CancellationToken ct)

@@ -37,7 +37,7 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         Assert.Equal(await server.SigningKeyAsync(did), doc.SigningKey);
 
         // The new session works at once.
-        var session = (await Xrpc.GetAsync("com.atproto.server.getSession", new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)json["accessJwt"]!))).Ok().Json;
+        var session = (await Xrpc.GetAsync("com.atproto.server.getSession", XrpcClient.Bearer((string)json["accessJwt"]!))).Ok().Json;
         Assert.Equal(did, (string?)session["did"]);
     }
 
@@ -70,7 +70,7 @@ public class AccountTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         // The PDS can still update the DID (its own key signs), and the recovery key stays.
         var renamed = server.NewHandle("recovered");
         (await Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = renamed },
-            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)json["accessJwt"]!))).Ok();
+            XrpcClient.Bearer((string)json["accessJwt"]!))).Ok();
         var after = await PlcDataAsync(did);
         Assert.Equal(rotation, after["rotationKeys"]!.AsArray().Select(k => (string)k!));
         Assert.Equal(["at://" + renamed], after["alsoKnownAs"]!.AsArray().Select(k => (string?)k));
@@ -265,6 +265,23 @@ public class InviteTests(InviteOnlyServerFixture server) : IClassFixture<InviteO
         var unused = (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes", account.Bearer, ("includeUsed", "false"))).Ok().Json["codes"]!.AsArray();
         Assert.Equal([codes[1]], unused.Select(c => (string)c!["code"]!));
         (await server.Xrpc.GetAsync("com.atproto.server.getAccountInviteCodes")).Fails(401, "AuthenticationRequired");
+    }
+
+    [Fact]
+    public async Task SingleUseCode_UsedConcurrently_AdmitsOneAccount()
+    {
+        var code = await AdminCodeAsync();
+        var handles = Enumerable.Range(0, 4).Select(_ => server.NewHandle("rush")).ToList();
+        var attempts = await Task.WhenAll(handles.Select(handle =>
+            server.Xrpc.PostAsync("com.atproto.server.createAccount", new { handle, email = handle + "@example.com", password = "pw", inviteCode = code })));
+        Assert.Single(attempts, a => a.Code == 200);
+        Assert.All(attempts.Where(a => a.Code != 200), a => a.Fails(400, "InvalidInviteCode"));
+        // The refused signups left no account behind.
+        for (var i = 0; i < handles.Count; i++)
+        {
+            var resolved = await server.Xrpc.GetAsync("com.atproto.identity.resolveHandle", ("handle", handles[i]));
+            Assert.Equal(attempts[i].Code == 200 ? 200 : 400, resolved.Code);
+        }
     }
 
     private async Task<string> AdminCodeAsync() =>

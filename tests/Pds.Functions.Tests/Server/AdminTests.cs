@@ -98,7 +98,7 @@ public class AdminTests(PdsServerFixture server) : IClassFixture<PdsServerFixtur
         (await Xrpc.PostAsync("com.atproto.admin.updateAccountPassword", new { did = account.Did, password = "brand new secret" }, server.Admin)).Ok();
 
         (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, account.RefreshBearer)).Fails(400, "ExpiredToken");
-        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, SessionTests.Bearer((string)second["refreshJwt"]!))).Fails(400, "ExpiredToken");
+        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer((string)second["refreshJwt"]!))).Fails(400, "ExpiredToken");
         (await Login(account)).Fails(401, "AuthenticationRequired");
         (await Xrpc.PostAsync("com.atproto.server.createSession", new { identifier = account.Handle, password = "brand new secret" })).Ok();
 

@@ -123,7 +123,7 @@ public class ErrorTests(PdsServerFixture server) : IClassFixture<PdsServerFixtur
         var account = await server.CreateAccountAsync("tokens");
         var write = new { repo = account.Did, collection = Posts, record = AccountTests.Post("x") };
         async Task Check(string token, string error) =>
-            (await Xrpc.PostAsync("com.atproto.repo.createRecord", write, SessionTests.Bearer(token))).Fails(400, error);
+            (await Xrpc.PostAsync("com.atproto.repo.createRecord", write, XrpcClient.Bearer(token))).Fails(400, error);
 
         // Tampered: the payload names another scope, the signature no longer matches.
         var parts = account.AccessJwt.Split('.');
@@ -147,12 +147,12 @@ public class ErrorTests(PdsServerFixture server) : IClassFixture<PdsServerFixtur
         var past = new TokenService(server.Secrets.JwtSecret, server.Config.ServiceDid, new FixedClock(DateTimeOffset.UtcNow.AddHours(-3)));
         await Check(past.CreateAccessToken(account.Did, AuthScopes.Access), "ExpiredToken");
         var (expiredRefresh, _, _) = past.CreateRefreshToken(account.Did);
-        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, SessionTests.Bearer(expiredRefresh))).Fails(400, "ExpiredToken");
+        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer(expiredRefresh))).Fails(400, "ExpiredToken");
         // Right secret, a scope this PDS never issues for access.
         var good = new TokenService(server.Secrets.JwtSecret, server.Config.ServiceDid, TimeProvider.System);
         await Check(good.CreateAccessToken(account.Did, "com.atproto.takendown"), "InvalidToken");
         // And the control: a token minted the same way with the right scope works.
-        (await Xrpc.PostAsync("com.atproto.repo.createRecord", write, SessionTests.Bearer(good.CreateAccessToken(account.Did, AuthScopes.Access)))).Ok();
+        (await Xrpc.PostAsync("com.atproto.repo.createRecord", write, XrpcClient.Bearer(good.CreateAccessToken(account.Did, AuthScopes.Access)))).Ok();
     }
 
     [Fact]

@@ -65,6 +65,28 @@ public class IdentityTests(PdsServerFixture server) : IClassFixture<PdsServerFix
     }
 
     [Fact]
+    public async Task UpdateHandle_SameHandleConcurrently_OnlyTheWinnersDocumentChanges()
+    {
+        var accounts = new List<TestAccount>();
+        for (var i = 0; i < 3; i++)
+        {
+            accounts.Add(await server.CreateAccountAsync("contest"));
+        }
+        var wanted = server.NewHandle("prize");
+        var attempts = await Task.WhenAll(accounts.Select(a => Xrpc.PostAsync("com.atproto.identity.updateHandle", new { handle = wanted }, a.Bearer)));
+        var winner = accounts[Array.FindIndex(attempts, a => a.Code == 200)];
+        Assert.Single(attempts, a => a.Code == 200);
+        Assert.All(attempts.Where(a => a.Code != 200), a => a.Fails(400, "HandleNotAvailable"));
+        Assert.Equal(winner.Did, (string?)(await Resolve(wanted)).Ok().Json["did"]);
+        foreach (var account in accounts)
+        {
+            var expected = account == winner ? wanted : account.Handle;
+            Assert.Equal(expected, (await server.DidDocumentAsync(account.Did)).Handle?.ToString());
+            Assert.Equal(expected, (string?)(await Xrpc.GetAsync("com.atproto.server.getSession", account.Bearer)).Ok().Json["handle"]);
+        }
+    }
+
+    [Fact]
     public async Task WellKnownAtprotoDid_AnswersForHostedHandles()
     {
         var account = await server.CreateAccountAsync("wellknown");

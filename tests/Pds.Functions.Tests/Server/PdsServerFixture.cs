@@ -149,6 +149,6 @@ public class PdsServerFixture : IAsyncLifetime
 
 public sealed record TestAccount(string Did, string Handle, string AccessJwt, string RefreshJwt, string Password)
 {
-    public AuthenticationHeaderValue Bearer => new("Bearer", AccessJwt);
-    public AuthenticationHeaderValue RefreshBearer => new("Bearer", RefreshJwt);
+    public AuthenticationHeaderValue Bearer => XrpcClient.Bearer(AccessJwt);
+    public AuthenticationHeaderValue RefreshBearer => XrpcClient.Bearer(RefreshJwt);
 }

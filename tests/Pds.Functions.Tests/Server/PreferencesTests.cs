@@ -44,6 +44,8 @@ public class PreferencesTests(PdsServerFixture server) : IClassFixture<PdsServer
                 .Fails(400, "InvalidRequest");
         }
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject(), account.Bearer)).Fails(400, "InvalidRequest");
+        var huge = new JsonObject { ["$type"] = "app.bsky.actor.defs#mutedWordsPref", ["items"] = new JsonArray(new JsonObject { ["value"] = new string('m', 600_000) }) };
+        (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(huge) }, account.Bearer)).Fails(413, "PayloadTooLarge");
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray() })).Fails(401, "AuthenticationRequired");
         (await Xrpc.GetAsync("app.bsky.actor.getPreferences")).Fails(401, "AuthenticationRequired");
         // Nothing of the refused writes landed.
@@ -59,7 +61,7 @@ public class PreferencesTests(PdsServerFixture server) : IClassFixture<PdsServer
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(personal) }, account.Bearer)).Ok();
         var app = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "app" }, account.Bearer)).Ok().Json;
         var session = (await Xrpc.PostAsync("com.atproto.server.createSession", new { identifier = account.Did, password = (string)app["password"]! })).Ok().Json;
-        var appAuth = SessionTests.Bearer((string)session["accessJwt"]!);
+        var appAuth = XrpcClient.Bearer((string)session["accessJwt"]!);
         Assert.Empty((await Xrpc.GetAsync("app.bsky.actor.getPreferences", appAuth)).Ok().Json["preferences"]!.AsArray());
         (await Xrpc.PostAsync("app.bsky.actor.putPreferences", new JsonObject { ["preferences"] = new JsonArray(personal.DeepClone()) }, appAuth)).Fails(400, "InvalidRequest");
         Assert.Single((await Get(account)).Ok().Json["preferences"]!.AsArray());

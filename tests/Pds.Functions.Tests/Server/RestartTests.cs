@@ -53,7 +53,7 @@ public sealed class RestartTests(PlcServerFixture plc) : IClassFixture<PlcServer
         // The session: the old access token and refresh token still work.
         Assert.Equal(account.Did, (string?)(await xrpc.GetAsync("com.atproto.server.getSession", account.Bearer)).Ok().Json["did"]);
         var refreshed = (await xrpc.PostAsync("com.atproto.server.refreshSession", null, account.RefreshBearer)).Ok().Json;
-        var access = SessionTests.Bearer((string)refreshed["accessJwt"]!);
+        var access = XrpcClient.Bearer((string)refreshed["accessJwt"]!);
 
         // The firehose: replay from before the first event gives the same frames, then the
         // commit that was acknowledged just before the kill.

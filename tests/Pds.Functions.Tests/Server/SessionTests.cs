@@ -60,7 +60,7 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         Assert.Equal(account.Did, (string?)first["did"]);
         var newRefresh = (string)first["refreshJwt"]!;
         Assert.NotEqual(account.RefreshJwt, newRefresh);
-        (await Xrpc.GetAsync("com.atproto.server.getSession", Bearer((string)first["accessJwt"]!))).Ok();
+        (await Xrpc.GetAsync("com.atproto.server.getSession", XrpcClient.Bearer((string)first["accessJwt"]!))).Ok();
 
         // The old refresh token is spent.
         (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, account.RefreshBearer)).Fails(400, "ExpiredToken");
@@ -68,8 +68,8 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, account.Bearer)).Fails(400, "InvalidToken");
         (await Xrpc.PostAsync("com.atproto.server.refreshSession", null)).Fails(401, "AuthenticationRequired");
         // The new one still works, once.
-        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, Bearer(newRefresh))).Ok();
-        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, Bearer(newRefresh))).Fails(400, "ExpiredToken");
+        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer(newRefresh))).Ok();
+        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer(newRefresh))).Fails(400, "ExpiredToken");
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "client" }, account.Bearer)).Fails(400, "DuplicateName");
 
         var app = (await Login(account.Handle, password)).Ok().Json;
-        var appAccess = Bearer((string)app["accessJwt"]!);
+        var appAccess = XrpcClient.Bearer((string)app["accessJwt"]!);
         Assert.Equal(AuthScopes.AppPass, Claim((string)app["accessJwt"]!, "scope"));
         // It may write records, but not manage app passwords or the account.
         (await server.Xrpc.PostAsync("com.atproto.repo.createRecord",
@@ -122,10 +122,10 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         Assert.All(list, p => Assert.Null(p!["password"]));
 
         // The app password's refresh works until it is revoked.
-        var appRefresh = (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, Bearer((string)app["refreshJwt"]!))).Ok().Json;
+        var appRefresh = (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer((string)app["refreshJwt"]!))).Ok().Json;
         Assert.Equal(AuthScopes.AppPass, Claim((string)appRefresh["accessJwt"]!, "scope"));
         (await Xrpc.PostAsync("com.atproto.server.revokeAppPassword", new { name = "client" }, account.Bearer)).Ok();
-        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, Bearer((string)appRefresh["refreshJwt"]!))).Fails(400, "ExpiredToken");
+        (await Xrpc.PostAsync("com.atproto.server.refreshSession", null, XrpcClient.Bearer((string)appRefresh["refreshJwt"]!))).Fails(400, "ExpiredToken");
         (await Login(account.Handle, password)).Fails(401, "AuthenticationRequired");
         var after = (await Xrpc.GetAsync("com.atproto.server.listAppPasswords", account.Bearer)).Ok().Json["passwords"]!.AsArray();
         Assert.Equal(["priv"], after.Select(p => (string?)p!["name"]));
@@ -187,12 +187,12 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
         (await Ask(account.Bearer, "com.atproto.server.createAccount")).Ok();
         (await Ask(account.Bearer, "chat.bsky.convo.sendMessage")).Ok();
         var plain = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "plain" }, account.Bearer)).Ok().Json;
-        var plainAuth = Bearer((string)(await Login(account.Did, (string)plain["password"]!)).Ok().Json["accessJwt"]!);
+        var plainAuth = XrpcClient.Bearer((string)(await Login(account.Did, (string)plain["password"]!)).Ok().Json["accessJwt"]!);
         (await Ask(plainAuth, "com.atproto.server.createAccount")).Fails(400, "InvalidRequest");
         (await Ask(plainAuth, "chat.bsky.convo.sendMessage")).Fails(400, "InvalidRequest");
         (await Ask(plainAuth, "app.bsky.feed.getTimeline")).Ok();
         var privileged = (await Xrpc.PostAsync("com.atproto.server.createAppPassword", new { name = "priv", privileged = true }, account.Bearer)).Ok().Json;
-        var privilegedAuth = Bearer((string)(await Login(account.Did, (string)privileged["password"]!)).Ok().Json["accessJwt"]!);
+        var privilegedAuth = XrpcClient.Bearer((string)(await Login(account.Did, (string)privileged["password"]!)).Ok().Json["accessJwt"]!);
         (await Ask(privilegedAuth, "chat.bsky.convo.sendMessage")).Ok();
         (await Ask(privilegedAuth, "com.atproto.server.revokeAppPassword")).Fails(400, "InvalidRequest");
     }
@@ -201,8 +201,6 @@ public class SessionTests(PdsServerFixture server) : IClassFixture<PdsServerFixt
 
     private Task<XrpcResponse> Login(string identifier, string password) =>
         Xrpc.PostAsync("com.atproto.server.createSession", new { identifier, password });
-
-    internal static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
 
     internal static string? Claim(string jwt, string name) => Jwt.TryDecode(jwt, out var parts, out _) ? parts.Claim(name) : null;
 

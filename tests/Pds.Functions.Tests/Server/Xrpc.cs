@@ -56,6 +56,8 @@ public sealed class XrpcClient(HttpClient http)
 {
     public HttpClient Http => http;
 
+    public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
+
     public Task<XrpcResponse> GetAsync(string nsid, AuthenticationHeaderValue? auth, params (string Name, string Value)[] query)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Url(nsid, query));
