@@ -1,0 +1,69 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Pds.Azure.Storage;
+
+/// <summary>
+/// One client's HttpPipeline: Azure.Core's retries, logging and transport, then per attempt the
+/// round-trip counter and the authentication policy (Shared Key re-signs every retry).
+/// </summary>
+internal sealed class StoragePipeline
+{
+    private const string StorageScope = "https://storage.azure.com/.default";
+
+    private readonly HttpPipeline _pipeline;
+    private readonly string _version;
+
+    private StoragePipeline(HttpPipeline pipeline, string version, StorageRequestCounter counter)
+    {
+        _pipeline = pipeline;
+        _version = version;
+        Counter = counter;
+    }
+
+    public StorageRequestCounter Counter { get; }
+
+    public static StoragePipeline ForBlobOrQueue(StorageConnection connection, StorageClientOptions options) =>
+        Build(options, options.BlobQueueServiceVersion, connection.SharedKey is { } key
+            ? new SharedKeyPolicy(key, TimeProvider.System)
+            : Bearer(connection));
+
+    public static StoragePipeline ForTable(StorageConnection connection, StorageClientOptions options) =>
+        Build(options, options.TableServiceVersion, connection.SharedKey is { } key
+            ? new TableSharedKeyPolicy(key, options.TableSharedKeyScheme, TimeProvider.System)
+            : Bearer(connection));
+
+    public HttpMessage CreateMessage(RequestMethod method, Uri uri)
+    {
+        var message = _pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(uri);
+        message.Request.Headers.SetValue("x-ms-version", _version);
+        return message;
+    }
+
+    /// <summary>Sends; a status outside <paramref name="expected"/> becomes a typed exception.</summary>
+    public async Task<Response> SendAsync(HttpMessage message, CancellationToken ct, params int[] expected)
+    {
+        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        var response = message.Response;
+        if (Array.IndexOf(expected, response.Status) < 0)
+        {
+            throw await StorageErrors.FromResponseAsync(message.Request, response, ct).ConfigureAwait(false);
+        }
+        return response;
+    }
+
+    private static HttpPipelinePolicy Bearer(StorageConnection connection) =>
+        new BearerTokenAuthenticationPolicy(
+            connection.Credential ?? throw new InvalidOperationException("the storage connection has neither a key nor a credential"),
+            StorageScope);
+
+    private static StoragePipeline Build(StorageClientOptions options, string version, HttpPipelinePolicy auth)
+    {
+        var counter = new StorageRequestCounter();
+        var pipeline = HttpPipelineBuilder.Build(options, [], [counter.CreatePolicy(), auth], new ResponseClassifier());
+        return new StoragePipeline(pipeline, version, counter);
+    }
+}
