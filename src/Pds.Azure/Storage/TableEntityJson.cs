@@ -141,7 +141,8 @@ internal static class TableEntityJson
             JsonValueKind.String => v.GetString()!,
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetInt32(out var i) ? i : v.GetDouble(),
+            // Azure and Azurite write doubles with a decimal point ("2.0"), which TryGetInt32 rejects.
+            JsonValueKind.Number => v.TryGetInt32(out var i) ? (object)i : v.GetDouble(),
             _ => throw new FormatException($"table property '{name}' has an unsupported JSON value ({v.ValueKind})"),
         },
         _ => throw new FormatException($"table property '{name}' has unsupported type {type}"),
