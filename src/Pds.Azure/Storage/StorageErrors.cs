@@ -17,7 +17,7 @@ internal static class StorageErrors
         response.Headers.TryGetValue("x-ms-error-code", out var code);
         var body = await ReadBodyAsync(response, ct).ConfigureAwait(false);
         var (bodyCode, bodyMessage) = ParseErrorBody(body);
-        code ??= bodyCode;
+        code = string.IsNullOrEmpty(code) ? (string.IsNullOrEmpty(bodyCode) ? null : bodyCode) : code;
         return Create(response.Status, code, Describe(request.Method.Method, request.Uri.Path, response.Status, code, bodyMessage));
     }
 
@@ -56,7 +56,8 @@ internal static class StorageErrors
                 using var doc = JsonDocument.Parse(text);
                 if (doc.RootElement.TryGetProperty("odata.error", out var error))
                 {
-                    var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
+                    // Azurite sends "code":"" for some errors (e.g. bad resource names).
+                    var code = error.TryGetProperty("code", out var c) && c.GetString() is { Length: > 0 } cs ? cs : null;
                     string? message = null;
                     if (error.TryGetProperty("message", out var m))
                     {
@@ -69,7 +70,8 @@ internal static class StorageErrors
             else if (text.StartsWith('<'))
             {
                 var root = XDocument.Parse(text).Root;
-                return (root?.Element("Code")?.Value, root?.Element("Message")?.Value);
+                var xmlCode = root?.Element("Code")?.Value;
+                return (string.IsNullOrEmpty(xmlCode) ? null : xmlCode, root?.Element("Message")?.Value);
             }
         }
         catch (Exception e) when (e is JsonException or XmlException)
