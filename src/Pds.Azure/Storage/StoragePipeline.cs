@@ -63,7 +63,7 @@ internal sealed class StoragePipeline
     private static StoragePipeline Build(StorageClientOptions options, string version, HttpPipelinePolicy auth)
     {
         var counter = new StorageRequestCounter();
-        var pipeline = HttpPipelineBuilder.Build(options, [], [counter.CreatePolicy(), auth], new ResponseClassifier());
+        var pipeline = HttpPipelineBuilder.Build(options, [], [counter.CreatePolicy(), auth], new StorageResponseClassifier());
         return new StoragePipeline(pipeline, version, counter);
     }
 }
