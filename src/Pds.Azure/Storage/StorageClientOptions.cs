@@ -40,4 +40,7 @@ public sealed class StorageClientOptions : ClientOptions
     public string TableServiceVersion { get; set; } = "2019-02-02";
 
     public TableSharedKeyScheme TableSharedKeyScheme { get; set; } = TableSharedKeyScheme.SharedKeyLite;
+
+    /// <summary>The clock for x-ms-date (tests inject one).</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
 }

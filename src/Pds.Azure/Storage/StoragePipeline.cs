@@ -26,12 +26,12 @@ internal sealed class StoragePipeline
 
     public static StoragePipeline ForBlobOrQueue(StorageConnection connection, StorageClientOptions options) =>
         Build(options, options.BlobQueueServiceVersion, connection.SharedKey is { } key
-            ? new SharedKeyPolicy(key, TimeProvider.System)
+            ? new SharedKeyPolicy(key, options.Clock)
             : Bearer(connection));
 
     public static StoragePipeline ForTable(StorageConnection connection, StorageClientOptions options) =>
         Build(options, options.TableServiceVersion, connection.SharedKey is { } key
-            ? new TableSharedKeyPolicy(key, options.TableSharedKeyScheme, TimeProvider.System)
+            ? new TableSharedKeyPolicy(key, options.TableSharedKeyScheme, options.Clock)
             : Bearer(connection));
 
     public HttpMessage CreateMessage(RequestMethod method, Uri uri)
