@@ -16,14 +16,11 @@ public sealed class BlobClient
     public const long MaxSingleUploadBytes = 5000L * 1024 * 1024;
 
     private readonly StoragePipeline _pipeline;
-    private readonly Uri _endpoint;
 
     public BlobClient(StorageConnection connection, string containerName, StorageClientOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         ContainerName = StorageNames.Container(containerName);
-        _endpoint = connection.RequireEndpoint(connection.BlobEndpoint, "blob");
-        _pipeline = StoragePipeline.ForBlobOrQueue(connection, options ?? new StorageClientOptions());
+        _pipeline = StoragePipeline.ForBlob(connection, options);
     }
 
     public string ContainerName { get; }
@@ -34,7 +31,7 @@ public sealed class BlobClient
     /// <summary>Creates the container; false when it already existed.</summary>
     public async Task<bool> CreateContainerIfNotExistsAsync(CancellationToken ct = default)
     {
-        using var message = Create(RequestMethod.Put, ContainerName + "?restype=container");
+        using var message = _pipeline.CreateMessage(RequestMethod.Put, ContainerName + "?restype=container");
         var response = await _pipeline.SendAsync(message, ct, 201, 409).ConfigureAwait(false);
         return response.Status == 201;
     }
@@ -65,7 +62,7 @@ public sealed class BlobClient
             {
                 throw new NotSupportedException($"blob of {n} bytes exceeds the single-request limit of {MaxSingleUploadBytes}");
             }
-            using var message = Create(RequestMethod.Put, BlobPath(name));
+            using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name));
             var headers = message.Request.Headers;
             headers.SetValue("x-ms-blob-type", "BlockBlob");
             headers.SetValue("Content-Type", contentType);
@@ -94,7 +91,7 @@ public sealed class BlobClient
     /// <summary>Streams a blob or a range of it; null when the blob does not exist.</summary>
     public async Task<BlobDownload?> DownloadAsync(string name, BlobRange? range = null, CancellationToken ct = default)
     {
-        using var message = Create(RequestMethod.Get, BlobPath(name));
+        using var message = _pipeline.CreateMessage(RequestMethod.Get, BlobPath(name));
         if (range is { } r)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(r.Offset, nameof(range));
@@ -128,7 +125,7 @@ public sealed class BlobClient
     /// <summary>HEAD: the blob's properties, or null when it does not exist.</summary>
     public async Task<BlobProperties?> GetPropertiesAsync(string name, CancellationToken ct = default)
     {
-        using var message = Create(RequestMethod.Head, BlobPath(name));
+        using var message = _pipeline.CreateMessage(RequestMethod.Head, BlobPath(name));
         var response = await _pipeline.SendAsync(message, ct, 200, 404).ConfigureAwait(false);
         if (response.Status == 404)
         {
@@ -144,7 +141,7 @@ public sealed class BlobClient
     /// <summary>Deletes a blob; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
     {
-        using var message = Create(RequestMethod.Delete, BlobPath(name));
+        using var message = _pipeline.CreateMessage(RequestMethod.Delete, BlobPath(name));
         var response = await _pipeline.SendAsync(message, ct, 202, 404).ConfigureAwait(false);
         return response.Status == 202;
     }
@@ -167,7 +164,7 @@ public sealed class BlobClient
             ArgumentOutOfRangeException.ThrowIfGreaterThan(max, 5000, nameof(maxResults));
             query += "&maxresults=" + max.ToString(CultureInfo.InvariantCulture);
         }
-        using var message = Create(RequestMethod.Get, ContainerName + query);
+        using var message = _pipeline.CreateMessage(RequestMethod.Get, ContainerName + query);
         var response = await _pipeline.SendAsync(message, ct, 200).ConfigureAwait(false);
         return BlobListXml.Parse(response.Content.ToStream());
     }
@@ -226,7 +223,7 @@ public sealed class BlobClient
 
     private HttpMessage LeaseMessage(string name, string action, string? leaseId)
     {
-        var message = Create(RequestMethod.Put, BlobPath(name) + "?comp=lease");
+        var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name) + "?comp=lease");
         message.Request.Headers.SetValue("x-ms-lease-action", action);
         if (leaseId is not null)
         {
@@ -245,8 +242,6 @@ public sealed class BlobClient
         return ContainerName + "/" + StorageUrl.EscapeBlobName(name);
     }
 
-    private HttpMessage Create(RequestMethod method, string relative) =>
-        _pipeline.CreateMessage(method, StorageUrl.Combine(_endpoint, relative));
 
     private static string? ETagOf(Response response) => response.Headers.TryGetValue("ETag", out var etag) ? etag : null;
 

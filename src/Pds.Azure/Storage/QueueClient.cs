@@ -15,14 +15,11 @@ public sealed class QueueClient
     private static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 
     private readonly StoragePipeline _pipeline;
-    private readonly Uri _endpoint;
 
     public QueueClient(StorageConnection connection, string queueName, StorageClientOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         QueueName = StorageNames.Queue(queueName);
-        _endpoint = connection.RequireEndpoint(connection.QueueEndpoint, "queue");
-        _pipeline = StoragePipeline.ForBlobOrQueue(connection, options ?? new StorageClientOptions());
+        _pipeline = StoragePipeline.ForQueue(connection, options);
     }
 
     public string QueueName { get; }
@@ -33,7 +30,7 @@ public sealed class QueueClient
     /// <summary>Creates the queue; false when it already existed.</summary>
     public async Task<bool> CreateIfNotExistsAsync(CancellationToken ct = default)
     {
-        using var message = Create(RequestMethod.Put, QueueName);
+        using var message = _pipeline.CreateMessage(RequestMethod.Put, QueueName);
         // 204: exists with the same metadata; 409: exists with other metadata.
         var response = await _pipeline.SendAsync(message, ct, 201, 204, 409).ConfigureAwait(false);
         return response.Status == 201;
@@ -56,7 +53,7 @@ public sealed class QueueClient
             throw new ArgumentOutOfRangeException(nameof(initialVisibilityDelay), "0 to 7 days");
         }
         var ttl = timeToLive is { } t ? Seconds(t, nameof(timeToLive), min: 1) : "-1";
-        using var message = Create(RequestMethod.Post, $"{QueueName}/messages?visibilitytimeout={Seconds(delay, nameof(initialVisibilityDelay), min: 0)}&messagettl={ttl}");
+        using var message = _pipeline.CreateMessage(RequestMethod.Post, $"{QueueName}/messages?visibilitytimeout={Seconds(delay, nameof(initialVisibilityDelay), min: 0)}&messagettl={ttl}");
         message.Request.Headers.SetValue("Content-Type", "application/xml");
         message.Request.Content = RequestContent.Create(QueueXml.PutMessageBody(Convert.ToBase64String(payload.Span)));
         var response = await _pipeline.SendAsync(message, ct, 201).ConfigureAwait(false);
@@ -76,7 +73,7 @@ public sealed class QueueClient
         {
             throw new ArgumentOutOfRangeException(nameof(visibilityTimeout), "1 second to 7 days");
         }
-        using var message = Create(RequestMethod.Get, $"{QueueName}/messages?numofmessages={maxMessages}&visibilitytimeout={Seconds(visibility, nameof(visibilityTimeout), min: 1)}");
+        using var message = _pipeline.CreateMessage(RequestMethod.Get, $"{QueueName}/messages?numofmessages={maxMessages}&visibilitytimeout={Seconds(visibility, nameof(visibilityTimeout), min: 1)}");
         var response = await _pipeline.SendAsync(message, ct, 200).ConfigureAwait(false);
         return QueueXml.Messages(response.Content.ToStream()).Select(QueueXml.Message).ToList();
     }
@@ -86,7 +83,7 @@ public sealed class QueueClient
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, 32);
-        using var message = Create(RequestMethod.Get, $"{QueueName}/messages?peekonly=true&numofmessages={maxMessages}");
+        using var message = _pipeline.CreateMessage(RequestMethod.Get, $"{QueueName}/messages?peekonly=true&numofmessages={maxMessages}");
         var response = await _pipeline.SendAsync(message, ct, 200).ConfigureAwait(false);
         return QueueXml.Messages(response.Content.ToStream()).Select(QueueXml.Message).ToList();
     }
@@ -96,7 +93,7 @@ public sealed class QueueClient
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         ArgumentException.ThrowIfNullOrEmpty(popReceipt);
-        using var message = Create(RequestMethod.Delete, $"{QueueName}/messages/{StorageUrl.Escape(messageId)}?popreceipt={StorageUrl.Escape(popReceipt)}");
+        using var message = _pipeline.CreateMessage(RequestMethod.Delete, $"{QueueName}/messages/{StorageUrl.Escape(messageId)}?popreceipt={StorageUrl.Escape(popReceipt)}");
         await _pipeline.SendAsync(message, ct, 204).ConfigureAwait(false);
     }
 
@@ -108,6 +105,4 @@ public sealed class QueueClient
             : throw new ArgumentOutOfRangeException(paramName, $"at least {min} second(s)");
     }
 
-    private HttpMessage Create(RequestMethod method, string relative) =>
-        _pipeline.CreateMessage(method, StorageUrl.Combine(_endpoint, relative));
 }

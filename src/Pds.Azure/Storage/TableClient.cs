@@ -17,14 +17,11 @@ public sealed class TableClient
     private static readonly RequestMethod Merge = new("MERGE");
 
     private readonly StoragePipeline _pipeline;
-    private readonly Uri _endpoint;
 
     public TableClient(StorageConnection connection, string tableName, StorageClientOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         TableName = StorageNames.Table(tableName);
-        _endpoint = connection.RequireEndpoint(connection.TableEndpoint, "table");
-        _pipeline = StoragePipeline.ForTable(connection, options ?? new StorageClientOptions());
+        _pipeline = StoragePipeline.ForTable(connection, options);
     }
 
     public string TableName { get; }
@@ -162,7 +159,7 @@ public sealed class TableClient
         TableBatch.Validate(actions);
         var batch = "batch_" + Guid.NewGuid().ToString("D");
         var changeset = "changeset_" + Guid.NewGuid().ToString("D");
-        var body = TableBatch.BuildBody(_endpoint, TableName, actions, batch, changeset);
+        var body = TableBatch.BuildBody(_pipeline.Endpoint, TableName, actions, batch, changeset);
         if (body.Length > TableLimits.MaxBatchBodyBytes)
         {
             throw new TableLimitException($"transaction body is {body.Length} bytes; the limit is {TableLimits.MaxBatchBodyBytes} (4 MiB)");
@@ -200,7 +197,7 @@ public sealed class TableClient
 
     private HttpMessage Create(RequestMethod method, string relative)
     {
-        var message = _pipeline.CreateMessage(method, StorageUrl.Combine(_endpoint, relative));
+        var message = _pipeline.CreateMessage(method, relative);
         var headers = message.Request.Headers;
         headers.SetValue("Accept", Accept);
         headers.SetValue("DataServiceVersion", "3.0;NetFx");
