@@ -116,6 +116,28 @@ public sealed class BlobClientTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task Download_LargeBlob_StreamsAfterTheRequestObjectsAreGone()
+    {
+        var blobs = await NewContainerAsync();
+        var data = RandomBytes(8 * 1024 * 1024, 4);
+        await blobs.UploadAsync("big", new MemoryStream(data));
+
+        await using var download = await blobs.DownloadAsync("big");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        await Task.Delay(200);
+        var copy = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await download!.Content.ReadAsync(buffer)) > 0)
+        {
+            copy.Write(buffer, 0, read);
+        }
+        Assert.Equal(data.Length, download!.ContentLength);
+        Assert.True(data.AsSpan().SequenceEqual(copy.ToArray()));
+    }
+
+    [Fact]
     public async Task Upload_StreamShorterThanDeclared_FailsWithoutRetrying()
     {
         var blobs = await NewContainerAsync();
