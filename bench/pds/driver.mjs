@@ -175,6 +175,7 @@ function summarize(lat) {
 // Wraps a phase: wall time, server and driver CPU, the server's RSS at the end.
 async function measured(fn) {
   const t0 = Date.now()
+  const m0 = process.hrtime.bigint() // CLOCK_MONOTONIC, for `perf report --time` (profile.sh)
   const p0 = performance.now()
   const s0 = serverPid ? cpuTicks(serverPid) : null
   const d0 = process.cpuUsage()
@@ -192,6 +193,8 @@ async function measured(fn) {
     server_rss_kb_end: serverPid ? vmRssKb(serverPid) : null,
     t_start: t0,
     t_end: Date.now(),
+    mono_start_s: Number(m0) / 1e9,
+    mono_end_s: Number(process.hrtime.bigint()) / 1e9,
   }
 }
 
