@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join } from 'node:path'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import os from 'node:os'
@@ -30,7 +30,9 @@ const { values: opt } = parseArgs({
     'server-pid': { type: 'string' },
     'clk-tck': { type: 'string', default: '100' },
     creates: { type: 'string', default: '500' }, // per createRecord mode
-    warmup: { type: 'string', default: '100' }, // untimed createRecord + getRecord calls first
+    warmup: { type: 'string', default: '300' }, // untimed calls of every endpoint first (see below)
+    'warmup-passes': { type: 'string', default: '2' },
+    'warmup-pause-s': { type: 'string', default: '3' },
     reads: { type: 'string', default: '1000' }, // per getRecord / listRecords mode
     'repo-sizes': { type: 'string', default: '1000,5000' },
     'batch-size': { type: 'string', default: '200' }, // applyWrites creates per call
@@ -60,6 +62,8 @@ const num = (k) => {
 const cfg = {
   creates: num('creates'),
   warmup: num('warmup'),
+  warmupPasses: num('warmup-passes'),
+  warmupPauseMs: num('warmup-pause-s') * 1000,
   reads: num('reads'),
   repoSizes: opt['repo-sizes'].split(',').map(Number).filter((n) => n > 0),
   batch: Math.max(1, Math.min(200, num('batch-size'))),
@@ -172,8 +176,20 @@ function summarize(lat) {
   }
 }
 
+// Size of the server's perf map (/tmp/perf-PID.map, written only when the server runs with
+// DOTNET_PerfMapEnabled=1, as under profile.sh): the bytes appended during a phase name the
+// methods the .NET JIT compiled in it.
+function perfMapBytes(pid) {
+  try {
+    return statSync(`/tmp/perf-${pid}.map`).size
+  } catch {
+    return null
+  }
+}
+
 // Wraps a phase: wall time, server and driver CPU, the server's RSS at the end.
 async function measured(fn) {
+  const map0 = serverPid ? perfMapBytes(serverPid) : null
   const t0 = Date.now()
   const m0 = process.hrtime.bigint() // CLOCK_MONOTONIC, for `perf report --time` (profile.sh)
   const p0 = performance.now()
@@ -195,6 +211,7 @@ async function measured(fn) {
     t_end: Date.now(),
     mono_start_s: Number(m0) / 1e9,
     mono_end_s: Number(process.hrtime.bigint()) / 1e9,
+    ...(map0 !== null ? { perf_map_bytes: [map0, perfMapBytes(serverPid)] } : {}),
   }
 }
 
@@ -308,14 +325,45 @@ out.phases.accounts = {
   wall_s: Math.round((performance.now() - tAcct) / 10) / 100,
 }
 
-// Warm-up (untimed): JIT/caches of both servers get the same start.
-if (cfg.warmup > 0) {
-  log(`warm-up: ${cfg.warmup} createRecord + getRecord`)
-  const w = writers[0]
-  for (let i = 0; i < cfg.warmup && !pastDeadline(); i++) {
-    const r = await createOne(w, `warm-up ${i}`)
-    await request('GET', 'com.atproto.repo.getRecord', { query: { repo: w.did, collection: COLL, rkey: r.uri.split('/').pop() } })
+// Warm-up (untimed, on an account of its own): every endpoint the timed phases use, so that
+// both servers' JITs (V8's tiers, .NET's tiered compilation) and caches start warm. One pass
+// with --warmup W: W createRecord (4 clients), W getRecord, W/5 listRecords, 2 applyWrites of
+// 200, 3 getRepo, 5 uploadBlob of 64 KiB. --warmup-passes P passes, each followed by a pause of
+// --warmup-pause-s (tiered JITs promote hot code in the background once calls quieten down; a
+// second pass lets code that was recompiled with instrumentation reach its final tier).
+if (cfg.warmup > 0 && cfg.warmupPasses > 0) {
+  const tw = performance.now()
+  const w = await newAccount('warm')
+  const keys = []
+  for (let pass = 1; pass <= cfg.warmupPasses && !pastDeadline(); pass++) {
+    log(`warm-up pass ${pass}: ${cfg.warmup} createRecord + getRecord, listRecords, applyWrites, getRepo, uploadBlob`)
+    await pool({
+      count: cfg.warmup,
+      concurrency: 4,
+      op: async (i) => keys.push((await createOne(w, `warm-up ${pass} ${i}`)).uri.split('/').pop()),
+    })
+    for (let i = 0; i < 2 && !pastDeadline(); i++) {
+      const writes = Array.from({ length: 200 }, (_, j) => ({ $type: 'com.atproto.repo.applyWrites#create', collection: COLL, value: post(`warm batch ${pass} ${i} ${j}`) }))
+      await request('POST', 'com.atproto.repo.applyWrites', { token: w.token, json: { repo: w.did, writes } })
+    }
+    await pool({
+      count: cfg.warmup,
+      concurrency: 4,
+      op: (i) => request('GET', 'com.atproto.repo.getRecord', { query: { repo: w.did, collection: COLL, rkey: keys[i % keys.length] } }),
+    })
+    let cursor
+    for (let i = 0; i < Math.ceil(cfg.warmup / 5) && !pastDeadline(); i++) {
+      const r = jsonOf(await request('GET', 'com.atproto.repo.listRecords', { query: { repo: w.did, collection: COLL, limit: 100, cursor } }))
+      cursor = r.records.length === 100 ? r.cursor : undefined
+    }
+    for (let i = 0; i < 3 && !pastDeadline(); i++) await request('GET', 'com.atproto.sync.getRepo', { query: { did: w.did } })
+    for (let i = 0; i < 5 && !pastDeadline(); i++) {
+      const body = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(65536)])
+      await request('POST', 'com.atproto.repo.uploadBlob', { token: w.token, body, contentType: 'image/png' })
+    }
+    await new Promise((r) => setTimeout(r, cfg.warmupPauseMs))
   }
+  out.phases.warmup = { calls_per_pass: cfg.warmup, passes: cfg.warmupPasses, wall_s: Math.round((performance.now() - tw) / 10) / 100 }
 }
 
 // createRecord: 1 client; 8 clients on 8 repos; 8 clients on one repo.

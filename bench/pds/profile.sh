@@ -27,8 +27,8 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
     --top) top="$2"; shift 2 ;;
-    --quick) driver_args+=(--creates 100 --warmup 20 --reads 200 --getrepo-runs 3 --firehose 50 --blobs 10); shift ;;
-    --creates|--reads|--firehose|--blobs|--getrepo-runs|--repo-sizes|--warmup|--deadline-s|--phase-cap-s|--blob-bytes)
+    --quick) driver_args+=(--creates 100 --warmup 50 --warmup-passes 1 --reads 200 --getrepo-runs 3 --firehose 50 --blobs 10); shift ;;
+    --creates|--reads|--firehose|--blobs|--getrepo-runs|--repo-sizes|--warmup|--warmup-passes|--warmup-pause-s|--deadline-s|--phase-cap-s|--blob-bytes)
       driver_args+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "profile.sh: unknown argument $1" >&2; exit 2 ;;
@@ -116,6 +116,7 @@ wait "$driver_pid"
 driver_pid=""
 stop_pid "$perf_pid" INT
 perf_pid=""
+server_pid="$ours_pid"
 # perf report names JIT frames from /tmp/perf-PID.map, which the runtime leaves in place.
 stop_pid "$ours_pid"
 ours_pid=""
@@ -123,14 +124,14 @@ ours_pid=""
 # Per phase: top symbols by self time, and shares by kind of code.
 "$node22" -e '
 const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
-for (const [k, p] of Object.entries(d.phases)) if (p.mono_start_s) console.log(k, p.mono_start_s.toFixed(6), p.mono_end_s.toFixed(6), p.wall_s, p.server_cpu_s ?? "")
+for (const [k, p] of Object.entries(d.phases)) if (p.mono_start_s) console.log(k, p.mono_start_s.toFixed(6), p.mono_end_s.toFixed(6), p.wall_s, p.server_cpu_s ?? "", ...(p.perf_map_bytes ?? [0, 0]))
 ' "$out/ours.json" >"$work/phases.txt"
 
 # (head closes pipes early: no pipefail from here on.)
 set +o pipefail
 summary="$out/summary.txt"
 : >"$summary"
-while read -r phase t0 t1 wall cpu; do
+while read -r phase t0 t1 wall cpu map0 map1; do
   f="$out/profile-$phase.txt"
   perf report -i "$out/perf.data" --time "$t0,$t1" --no-children --sort dso,symbol -g none \
     --percent-limit 0.3 --stdio 2>/dev/null >"$f" || true
@@ -146,10 +147,20 @@ while read -r phase t0 t1 wall cpu; do
           else if (d ~ /sqlite/) k = "SQLite"
           else if (d ~ /kernel/) k = "kernel"
           else if (d ~ /^(System|Microsoft)\./) k = "ReadyToRun framework code"
-          else if (d ~ /^(libc|ld-linux|libpthread)/) k = "libc"
+          else if (d ~ /^libcrypto/) k = "OpenSSL libcrypto (signing, hashing)"
+          else if (d ~ /^(libc[.-]|ld-linux|libpthread)/) k = "libc"
           else k = "other native (" d ")"
           s[k] += p
         } END { for (k in s) printf "   %6.2f%%  %s\n", s[k], k }' | sort -rn
+    # Methods the JIT compiled during the phase (perf map entries added), by tier and assembly.
+    if [ "${map1:-0}" -gt "${map0:-0}" ] && [ -f "/tmp/perf-$server_pid.map" ]; then
+      tail -c +"$((map0 + 1))" "/tmp/perf-$server_pid.map" | head -c "$((map1 - map0))" >"$work/jitted.txt"
+      echo "   JIT compilations during the phase: $(wc -l <"$work/jitted.txt") (by tier, then the assemblies with most):"
+      grep -oE '\[[A-Za-z0-9]+\]$' "$work/jitted.txt" | sort | uniq -c | sort -rn | awk '{printf "     %6d  %s\n", $1, $2}'
+      # The declaring assembly is the bracket followed by a space ("[Pds.Core] Pds.Core.X::M").
+      sed -E 's/^[0-9a-f]+ [0-9a-f]+ //' "$work/jitted.txt" | grep -oE '\[[A-Za-z0-9_.]+\] ' \
+        | sort | uniq -c | sort -rn | head -n 8 | awk '{printf "     %6d  %s\n", $1, $2}'
+    fi
     echo "   our methods, inclusive (share of the phase's samples in the method and what it calls):"
     perf report -i "$out/perf.data" --time "$t0,$t1" --children --sort symbol -g none --stdio 2>/dev/null \
       | grep -E '^ +[0-9.]+% .*\[Pds\.' | grep -v 'MoveNext()' \

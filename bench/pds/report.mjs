@@ -214,7 +214,7 @@ lines.push('')
 lines.push('| phase | reference CPU / wall | ours CPU / wall | driver CPU vs reference | driver CPU vs ours | reference RSS | ours RSS |')
 lines.push('|---|---:|---:|---:|---:|---:|---:|')
 const phaseNames = [...new Set(rounds.flatMap((rd) => [...Object.keys(rd.R.drv.phases ?? {}), ...Object.keys(rd.O.drv.phases ?? {})]))].filter(
-  (k) => k !== 'accounts',
+  (k) => k !== 'accounts' && k !== 'warmup',
 )
 for (const k of phaseNames) {
   const m = (side, f) => median(rounds.map((rd) => val(rd[side], k, f)))

@@ -28,14 +28,14 @@ skip_build=0
 driver_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) driver_args+=(--creates 100 --warmup 20 --reads 200 --repo-sizes 1000,5000 --getrepo-runs 3 --firehose 50 --blobs 10); shift ;;
+    --quick) driver_args+=(--creates 100 --warmup 50 --warmup-passes 1 --reads 200 --repo-sizes 1000,5000 --getrepo-runs 3 --firehose 50 --blobs 10); shift ;;
     --order) order="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --ours-env) ours_env+=("$2"); shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --skip-build) skip_build=1; shift ;;
-    --creates|--reads|--firehose|--blobs|--getrepo-runs|--repo-sizes|--warmup|--deadline-s|--phase-cap-s|--blob-bytes)
+    --creates|--reads|--firehose|--blobs|--getrepo-runs|--repo-sizes|--warmup|--warmup-passes|--warmup-pause-s|--deadline-s|--phase-cap-s|--blob-bytes)
       driver_args+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
