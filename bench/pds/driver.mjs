@@ -150,10 +150,13 @@ function cpuTicks(pid) {
     return null
   }
 }
-function vmRssKb(pid) {
+// VmRSS split into anonymous (heaps, stacks), file-backed (mapped binaries) and shmem, in kB,
+// plus the thread count, from /proc/PID/status.
+function memStatus(pid) {
   try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) : null
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const f = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)
+    return { rss_kb: f('VmRSS'), anon_kb: f('RssAnon'), file_kb: f('RssFile'), shmem_kb: f('RssShmem'), threads: f('Threads') }
   } catch {
     return null
   }
@@ -206,7 +209,7 @@ async function measured(fn) {
     server_cpu_s: serverCpu,
     server_cpu_util: serverCpu !== null && wall > 0 ? Math.round((serverCpu / wall) * 100) / 100 : null,
     driver_cpu_s: Math.round(((d1.user + d1.system) / 1e6) * 1000) / 1000,
-    server_rss_kb_end: serverPid ? vmRssKb(serverPid) : null,
+    server_mem_end: serverPid ? memStatus(serverPid) : null,
     t_start: t0,
     t_end: Date.now(),
     mono_start_s: Number(m0) / 1e9,

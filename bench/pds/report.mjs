@@ -112,6 +112,13 @@ function roundRows(R, O) {
   row('RSS after start-up, idle (MiB)', 'mem', (s) => mb(s.idle.idle_rss_kb))
   row('peak RSS during its run, sampled every 0.2 s (MiB)', 'mem', (s) => mb(s.peakSampled))
   row('peak RSS, VmHWM after its run (MiB)', 'mem', (s) => mb(s.hwm), 4)
+  const lastMem = (s) => {
+    const ps = Object.values(s.drv.phases ?? {}).filter((p) => p?.server_mem_end)
+    return ps.length ? ps.at(-1).server_mem_end : null
+  }
+  row('RSS at the end of its run: anonymous memory (MiB)', 'mem', (s) => mb(lastMem(s)?.anon_kb))
+  row('RSS at the end of its run: file-backed, mapped code (MiB)', 'mem', (s) => mb(lastMem(s)?.file_kb))
+  row('threads at the end of its run', 'info', (s) => lastMem(s)?.threads ?? null)
   row('server CPU time over all timed phases (s)', 'time', (s) => cpuTotal(s))
   row('driver run time, wall (s)', 'time', (s) => s.drv.total_s ?? null)
   return rows
