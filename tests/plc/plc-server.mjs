@@ -26,7 +26,14 @@ const option = (name) => {
 const logAt = option('--log')?.at ?? -1
 const logFile = option('--log')?.value ?? null
 const parentPid = option('--parent') ? Number.parseInt(option('--parent').value, 10) : null
-const skip = new Set([logAt, logAt + 1, option('--parent')?.at, (option('--parent')?.at ?? -9) + 1])
+const skip = new Set()
+for (const name of ['--log', '--parent']) {
+  const found = option(name)
+  if (found) {
+    skip.add(found.at)
+    skip.add(found.at + 1)
+  }
+}
 const positional = args.filter((_, i) => !skip.has(i))
 const port = Number.parseInt(positional[0] ?? process.env.PORT ?? '0', 10)
 if (!Number.isInteger(port) || port < 0 || port > 65535 || (logAt >= 0 && !logFile)) {

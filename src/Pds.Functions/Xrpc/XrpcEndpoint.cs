@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Pds.Core.Auth;
 using Pds.Core.DataModel;
+using Pds.Core.Identity;
 using Pds.Core.Syntax;
 using Pds.Core.Xrpc;
 
@@ -57,6 +58,9 @@ public sealed class XrpcEndpoint(IEnumerable<IXrpcMethod> methods, TokenService 
         XrpcException x => (x.Status, x.Error, x.Message),
         BadHttpRequestException { StatusCode: 413 } => (413, "PayloadTooLarge", "request entity too large"),
         BadHttpRequestException b => (b.StatusCode, "InvalidRequest", b.Message),
+        // The PLC directory or another service we depend on failed: say so instead of a bare 500.
+        PlcDirectoryException { IsRejection: false } or HttpRequestException => (502, "UpstreamFailure", "A service this PDS depends on (the PLC directory) could not be reached"),
+        PlcDirectoryException p => (400, "InvalidRequest", "The PLC directory refused the operation: " + p.Message),
         // Parsers of untrusted input throw format exceptions: the input was bad, not the server.
         AtSyntaxException or DataModelFormatException or JsonException or FormatException => (400, "InvalidRequest", e.Message),
         _ => (500, "InternalServerError", "Internal Server Error"),
