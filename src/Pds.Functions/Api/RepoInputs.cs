@@ -56,6 +56,13 @@ public static class RepoInputs
         }
     }
 
+    /// <summary>The caller's own repo plus the collection and rkey of one record (putRecord, deleteRecord).</summary>
+    public static async Task<(string Did, Nsid Collection, RecordKey Rkey)> OwnRecordAsync(XrpcContext x, JsonElement body)
+    {
+        var did = await RequireOwnRepoAsync(x, RequiredString(body, "repo"));
+        return (did, Collection(RequiredString(body, "collection")), Rkey(RequiredString(body, "rkey")));
+    }
+
     public static Nsid Collection(string? value) =>
         Nsid.TryParse(value, out var nsid, out var error) ? nsid : throw XrpcException.InvalidRequest($"Invalid collection: {error}");
 

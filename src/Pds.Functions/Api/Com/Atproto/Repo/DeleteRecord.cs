@@ -17,9 +17,7 @@ public sealed class DeleteRecord : IXrpcMethod
     public async Task HandleAsync(XrpcContext x)
     {
         var body = await x.ReadJsonAsync();
-        var did = await RepoInputs.RequireOwnRepoAsync(x, RepoInputs.RequiredString(body, "repo"));
-        var collection = RepoInputs.Collection(RepoInputs.RequiredString(body, "collection"));
-        var rkey = RepoInputs.Rkey(RepoInputs.RequiredString(body, "rkey"));
+        var (did, collection, rkey) = await RepoInputs.OwnRecordAsync(x, body);
         var swapRecord = RepoInputs.OptionalCid(body, "swapRecord");
         var existing = await x.Service<IRepoStore>().GetRecordAsync(did, collection.ToString(), rkey.ToString(), x.Aborted);
         if (existing is null)

@@ -17,9 +17,7 @@ public sealed class PutRecord : IXrpcMethod
     public async Task HandleAsync(XrpcContext x)
     {
         var body = await x.ReadJsonAsync();
-        var did = await RepoInputs.RequireOwnRepoAsync(x, RepoInputs.RequiredString(body, "repo"));
-        var collection = RepoInputs.Collection(RepoInputs.RequiredString(body, "collection"));
-        var rkey = RepoInputs.Rkey(RepoInputs.RequiredString(body, "rkey"));
+        var (did, collection, rkey) = await RepoInputs.OwnRecordAsync(x, body);
         if (!body.TryGetProperty("record", out var json))
         {
             throw Pds.Core.Xrpc.XrpcException.InvalidRequest("Input must have the property \"record\"");
