@@ -44,10 +44,13 @@ public static class SubscribeRepos
         var log = http.RequestServices.GetRequiredService<IEventLog>();
         var hub = http.RequestServices.GetRequiredService<FirehoseHub>();
         var ct = http.RequestAborted;
+        // The live starting point is fixed before the handshake completes: an event sequenced after
+        // the subscriber's connect returns must have a higher seq and so must reach it.
+        var latest = await log.GetLatestSeqAsync(ct) ?? 0;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         try
         {
-            await RunAsync(socket, log, hub, cursor, ct);
+            await RunAsync(socket, log, hub, cursor, latest, ct);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -55,9 +58,8 @@ public static class SubscribeRepos
         }
     }
 
-    private static async Task RunAsync(WebSocket socket, IEventLog log, FirehoseHub hub, long? cursor, CancellationToken ct)
+    private static async Task RunAsync(WebSocket socket, IEventLog log, FirehoseHub hub, long? cursor, long latest, CancellationToken ct)
     {
-        var latest = await log.GetLatestSeqAsync(ct) ?? 0;
         long after;
         if (cursor is null)
         {
