@@ -261,6 +261,8 @@ async function pool({ count, concurrency, op }) {
 const post = (text) => ({ $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() })
 const COLL = 'app.bsky.feed.post'
 
+// Prefixes of at least 3 characters: lib/client.mjs's uniqueHandle strips leading digits from
+// its random part, so a 1-character prefix can give a label the reference refuses as too short.
 async function newAccount(prefix) {
   const a = await createAccount(prefix)
   return { did: a.did, handle: a.handle, token: a.agent.session.accessJwt }
@@ -317,11 +319,11 @@ async function phase(name, fn) {
 log(`accounts on ${opt.pds}`)
 const tAcct = performance.now()
 const writers = []
-for (let i = 0; i < 8; i++) writers.push(await newAccount('w'))
+for (let i = 0; i < 8; i++) writers.push(await newAccount('writer'))
 const shared = await newAccount('shared')
 const big = {}
-for (const n of cfg.repoSizes) big[n] = await newAccount(`r${n}`)
-const fh = await newAccount('fh')
+for (const n of cfg.repoSizes) big[n] = await newAccount(`repo${n}`)
+const fh = await newAccount('fhose')
 const blobAcct = await newAccount('blob')
 out.phases.accounts = {
   count: writers.length + 1 + cfg.repoSizes.length + 2,
