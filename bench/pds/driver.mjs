@@ -179,6 +179,28 @@ function summarize(lat) {
   }
 }
 
+// The server's resident file-backed pages by file (kB, the eight largest), from /proc/PID/smaps:
+// which executables and libraries make up the RssFile part of its RSS.
+function mappedFiles(pid) {
+  let text
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+  } catch {
+    return null
+  }
+  const files = new Map()
+  let path = null
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (head) {
+      path = head[1].trim().startsWith('/') ? head[1].trim() : null
+    } else if (path && line.startsWith('Rss:')) {
+      files.set(path, (files.get(path) ?? 0) + Number(line.split(/\s+/)[1]))
+    }
+  }
+  return [...files.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([f, kb]) => ({ file: f.split('/').pop(), kb }))
+}
+
 // Size of the server's perf map (/tmp/perf-PID.map, written only when the server runs with
 // DOTNET_PerfMapEnabled=1, as under profile.sh): the bytes appended during a phase name the
 // methods the .NET JIT compiled in it.
@@ -210,6 +232,7 @@ async function measured(fn) {
     server_cpu_util: serverCpu !== null && wall > 0 ? Math.round((serverCpu / wall) * 100) / 100 : null,
     driver_cpu_s: Math.round(((d1.user + d1.system) / 1e6) * 1000) / 1000,
     server_mem_end: serverPid ? memStatus(serverPid) : null,
+    server_mapped_files_end: serverPid ? mappedFiles(serverPid) : null,
     t_start: t0,
     t_end: Date.now(),
     mono_start_s: Number(m0) / 1e9,
@@ -261,6 +284,8 @@ async function pool({ count, concurrency, op }) {
 const post = (text) => ({ $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() })
 const COLL = 'app.bsky.feed.post'
 
+// Prefixes of at least 3 characters: lib/client.mjs's uniqueHandle strips leading digits from
+// its random part, so a 1-character prefix can give a label the reference refuses as too short.
 async function newAccount(prefix) {
   const a = await createAccount(prefix)
   return { did: a.did, handle: a.handle, token: a.agent.session.accessJwt }
@@ -317,11 +342,11 @@ async function phase(name, fn) {
 log(`accounts on ${opt.pds}`)
 const tAcct = performance.now()
 const writers = []
-for (let i = 0; i < 8; i++) writers.push(await newAccount('w'))
+for (let i = 0; i < 8; i++) writers.push(await newAccount('writer'))
 const shared = await newAccount('shared')
 const big = {}
-for (const n of cfg.repoSizes) big[n] = await newAccount(`r${n}`)
-const fh = await newAccount('fh')
+for (const n of cfg.repoSizes) big[n] = await newAccount(`repo${n}`)
+const fh = await newAccount('fhose')
 const blobAcct = await newAccount('blob')
 out.phases.accounts = {
   count: writers.length + 1 + cfg.repoSizes.length + 2,

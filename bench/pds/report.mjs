@@ -118,6 +118,7 @@ function roundRows(R, O) {
   }
   row('RSS at the end of its run: anonymous memory (MiB)', 'mem', (s) => mb(lastMem(s)?.anon_kb))
   row('RSS at the end of its run: file-backed, mapped code (MiB)', 'mem', (s) => mb(lastMem(s)?.file_kb))
+  row('RSS at the end of its run: shared memory (MiB; ours: W^X double-mapped JIT code)', 'mem', (s) => mb(lastMem(s)?.shmem_kb))
   row('threads at the end of its run', 'info', (s) => lastMem(s)?.threads ?? null)
   row('server CPU time over all timed phases (s)', 'time', (s) => cpuTotal(s))
   row('driver run time, wall (s)', 'time', (s) => s.drv.total_s ?? null)
