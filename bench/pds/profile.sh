@@ -52,6 +52,7 @@ stop_pid() {
 cleanup() {
   local status=$?
   trap - EXIT
+  set +e # a failed kill (process already gone) must not cut the teardown short
   [ -n "$driver_pid" ] && kill -TERM "$driver_pid" 2>/dev/null
   stop_pid "$perf_pid" INT
   stop_pid "$ours_pid"

@@ -64,6 +64,7 @@ stop_pid() { # TERM, up to 5 s, then KILL
 cleanup() {
   local status=$?
   trap - EXIT
+  set +e # a failed kill (process already gone) must not cut the teardown short
   for pid in "$sampler_pid" "$driver_pid"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; done
   stop_pid "$ours_pid"
   stop_pid "$ref_pid"
