@@ -169,7 +169,11 @@ public sealed class RepoService(
                     await blobIndex.PutAsync(blob with { TempKey = null }, ct).ConfigureAwait(false);
                 }
             }
-            refs.Add((w.Path, found.Select(f => f.Cid).Distinct().ToList()));
+            // A created path has no earlier references to clear, so a blob-free create needs no index write.
+            if (found.Count > 0 || w.Action != WriteAction.Create)
+            {
+                refs.Add((w.Path, found.Select(f => f.Cid).Distinct().ToList()));
+            }
         }
         return refs;
     }
