@@ -32,7 +32,7 @@ public sealed class RepoService(
     {
         var signer = await keys.GetAsync(did, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"no signing key for {did}");
         var result = await RepoWriter.ApplyAsync(repos.Blocks(did), did, null, [], signer, tids, withProof: false, ct).ConfigureAwait(false);
-        await PersistAsync(did, null, result, [], ct).ConfigureAwait(false);
+        await PersistAsync(did, null, result, await LoadFirehoseBlocksAsync(did, result, ct).ConfigureAwait(false), [], ct).ConfigureAwait(false);
         return result;
     }
 
@@ -84,10 +84,11 @@ public sealed class RepoService(
             throw XrpcException.InvalidRequest(e.Message);
         }
         CheckSwapRecords(request, result);
-        await CheckFirehoseSizeAsync(did, result, ct).ConfigureAwait(false);
-        await CheckInvertibleAsync(did, result, ct).ConfigureAwait(false);
+        var shipped = await LoadFirehoseBlocksAsync(did, result, ct).ConfigureAwait(false);
+        CheckFirehoseSize(shipped);
+        await CheckInvertibleAsync(result, shipped, ct).ConfigureAwait(false);
         var blobRefs = await ClaimBlobsAsync(did, request.Writes, ct).ConfigureAwait(false);
-        await PersistAsync(did, stored.CommitCid, result, blobRefs, ct).ConfigureAwait(false);
+        await PersistAsync(did, stored.CommitCid, result, shipped, blobRefs, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -114,14 +115,10 @@ public sealed class RepoService(
     /// A #commit whose blocks pass the firehose cap would go out as tooBig, without blocks or ops,
     /// which no consumer can verify or apply: refuse the write instead.
     /// </summary>
-    private async Task CheckFirehoseSizeAsync(string did, CommitResult result, CancellationToken ct)
+    private static void CheckFirehoseSize(IReadOnlyDictionary<Cid, byte[]> shipped)
     {
-        long size = 0;
-        foreach (var cid in result.FirehoseBlocks)
-        {
-            // Each CAR section: a length varint (at most 10 bytes), the CID, the block.
-            size += 10 + cid.Bytes.Length + (await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false)).Length;
-        }
+        // Each CAR section: a length varint (at most 10 bytes), the CID, the block.
+        var size = shipped.Sum(b => 10L + b.Key.ByteLength + b.Value.Length);
         if (size > FirehoseEvents.MaxBlocksBytes)
         {
             throw XrpcException.InvalidRequest($"Commit is too large: its blocks take about {size} bytes, the limit is {FirehoseEvents.MaxBlocksBytes}");
@@ -129,19 +126,19 @@ public sealed class RepoService(
     }
 
     /// <summary>Never emit an event a consumer could not verify: its ops must invert to prevData using only its blocks.</summary>
-    private async Task CheckInvertibleAsync(string did, CommitResult result, CancellationToken ct)
+    private static async Task CheckInvertibleAsync(CommitResult result, IReadOnlyDictionary<Cid, byte[]> shipped, CancellationToken ct)
     {
         if (result.PrevData is null)
         {
             return;
         }
-        var shipped = new MemoryBlockStore();
-        foreach (var cid in result.FirehoseBlocks)
+        var store = new MemoryBlockStore();
+        foreach (var (cid, bytes) in shipped)
         {
-            shipped.Put(cid, await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false));
+            store.Put(cid, bytes);
         }
         var ops = result.Ops.Select(o => new MstOperation(o.Path, o.Prev, o.Cid)).ToList();
-        var inverted = await MstProof.InvertAsync(shipped, result.Commit.Data, ops, ct).ConfigureAwait(false);
+        var inverted = await MstProof.InvertAsync(store, result.Commit.Data, ops, ct).ConfigureAwait(false);
         if (inverted != result.PrevData)
         {
             throw new InvalidOperationException($"commit {result.CommitCid} does not invert to prevData");
@@ -178,15 +175,12 @@ public sealed class RepoService(
         return refs;
     }
 
-    private async Task PersistAsync(string did, Cid? expected, CommitResult result, List<(string Path, IReadOnlyList<Cid> Blobs)> blobRefs, CancellationToken ct)
+    private async Task PersistAsync(
+        string did, Cid? expected, CommitResult result, IReadOnlyDictionary<Cid, byte[]> shipped,
+        List<(string Path, IReadOnlyList<Cid> Blobs)> blobRefs, CancellationToken ct)
     {
-        var proofBlocks = new Dictionary<Cid, byte[]>();
-        foreach (var cid in result.FirehoseBlocks)
-        {
-            proofBlocks[cid] = await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false);
-        }
         var now = clock.GetUtcNow();
-        var evt = FirehoseEvents.ForCommit(did, result, c => proofBlocks[c], now);
+        var evt = FirehoseEvents.ForCommit(did, result, c => shipped[c], now);
         var records = result.Ops.Select(op =>
         {
             var slash = op.Path.IndexOf('/', StringComparison.Ordinal);
@@ -199,6 +193,17 @@ public sealed class RepoService(
             await blobIndex.SetRecordBlobsAsync(did, path, refs, ct).ConfigureAwait(false);
         }
         await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The commit's firehose blocks, read once: new ones from the result, unchanged proof nodes from the store.</summary>
+    private async Task<Dictionary<Cid, byte[]>> LoadFirehoseBlocksAsync(string did, CommitResult result, CancellationToken ct)
+    {
+        var blocks = new Dictionary<Cid, byte[]>(result.FirehoseBlocks.Count);
+        foreach (var cid in result.FirehoseBlocks)
+        {
+            blocks[cid] = await GetBlockAsync(did, result, cid, ct).ConfigureAwait(false);
+        }
+        return blocks;
     }
 
     private async Task<byte[]> GetBlockAsync(string did, CommitResult result, Cid cid, CancellationToken ct)
