@@ -1,5 +1,6 @@
 using System.Text;
 using Pds.Azure.Storage;
+using Pds.TestSupport;
 
 namespace Pds.Azure.Tests.Storage;
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Tracing;
 using System.Text;
 using Azure.Core.Diagnostics;
 using Pds.Azure.Storage;
+using Pds.TestSupport;
 
 namespace Pds.Azure.Tests.Storage;
 

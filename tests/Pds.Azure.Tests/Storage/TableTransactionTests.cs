@@ -1,4 +1,5 @@
 using Pds.Azure.Storage;
+using Pds.TestSupport;
 
 namespace Pds.Azure.Tests.Storage;
 

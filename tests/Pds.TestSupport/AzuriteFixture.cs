@@ -1,9 +1,8 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Pds.Azure.Storage;
-using Pds.TestSupport;
 
-namespace Pds.Azure.Tests.Storage;
+namespace Pds.TestSupport;
 
 /// <summary>
 /// A real Azurite (tests/azurite, pinned 3.37.0) with in-memory persistence on three free
