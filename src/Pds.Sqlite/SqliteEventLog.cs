@@ -20,8 +20,14 @@ public sealed class SqliteEventLog(SqliteDatabase db, TimeProvider time) : IEven
     public async Task<IReadOnlyList<PendingEvent>> GetPendingAsync(int limit, CancellationToken ct = default) =>
         await db.ReadAsync((c, token) => c.QueryAsync(
             "SELECT event_id, did, type, body, time FROM event_outbox ORDER BY id LIMIT $limit;",
-            r => new PendingEvent(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBytes(3), r.GetTime(4)), token,
+            ReadPending, token,
             ("$limit", limit)), ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<PendingEvent>> GetPendingForAsync(string did, int limit, CancellationToken ct = default) =>
+        await db.ReadAsync((c, token) => c.QueryAsync(
+            "SELECT event_id, did, type, body, time FROM event_outbox WHERE did = $did ORDER BY id LIMIT $limit;",
+            ReadPending, token,
+            ("$did", did), ("$limit", limit)), ct).ConfigureAwait(false);
 
     /// <summary>
     /// An event no longer in the outbox was sequenced already (by a racing sequencer): it is
@@ -78,6 +84,9 @@ public sealed class SqliteEventLog(SqliteDatabase db, TimeProvider time) : IEven
         c.QuerySingleAsync<long?>("SELECT last_seq FROM event_state WHERE id = 1;", r => r.GetInt64(0), ct);
 
     private long MicrosecondsNow() => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+
+    private static PendingEvent ReadPending(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBytes(3), r.GetTime(4));
 
     private static SequencedEvent ReadEvent(SqliteDataReader r) =>
         new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetBytes(3), r.GetTime(4));

@@ -10,8 +10,11 @@ public interface IEventLog
     /// <summary>Adds an event that is not part of a commit (identity, account status).</summary>
     Task AppendPendingAsync(PendingEvent pending, CancellationToken ct = default);
 
-    /// <summary>Oldest unsequenced events first.</summary>
+    /// <summary>Oldest unsequenced events first, of every repository (on Azure a scan: the sweep for lost wake-ups).</summary>
     Task<IReadOnlyList<PendingEvent>> GetPendingAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>One repository's unsequenced events, oldest first: what a wake-up naming that DID sequences.</summary>
+    Task<IReadOnlyList<PendingEvent>> GetPendingForAsync(string did, int limit, CancellationToken ct = default);
 
     /// <summary>
     /// Assigns the next seq values to <paramref name="pending"/> in order, stores their frames

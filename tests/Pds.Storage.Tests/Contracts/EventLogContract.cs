@@ -127,6 +127,64 @@ public abstract class EventLogContract : ContractTest
     }
 
     [Fact]
+    public async Task Sequence_EventAlreadySequencedElsewhere_SkippedNotDuplicated()
+    {
+        var log = await OpenAsync(TimeProvider.System);
+        var pending = new PendingEvent("e1", TestIds.Did(), "#identity", [1], DateTimeOffset.UtcNow);
+        await log.AppendPendingAsync(pending);
+        var first = await log.SequenceAsync([pending], Frame);
+
+        var second = await log.SequenceAsync([pending], Frame);
+
+        Assert.Single(first);
+        Assert.Empty(second);
+        Assert.Single(await log.ReadAsync(0, 10));
+        Assert.Equal(first[0].Seq, await log.GetLatestSeqAsync());
+    }
+
+    [Fact]
+    public async Task GetPendingFor_TwoRepos_OnlyThatReposEventsInOrder()
+    {
+        var log = await OpenAsync(_clock);
+        var did = TestIds.Did();
+        var mine = new List<PendingEvent>();
+        for (var i = 0; i < 3; i++)
+        {
+            // Same instant on purpose: order must still be the append order.
+            var p = new PendingEvent(Guid.NewGuid().ToString("N"), did, "#identity", [(byte)i], _clock.Now);
+            await log.AppendPendingAsync(p);
+            await log.AppendPendingAsync(p with { Id = Guid.NewGuid().ToString("N"), Did = TestIds.Did() });
+            mine.Add(p);
+        }
+
+        var pending = await log.GetPendingForAsync(did, 10);
+
+        Assert.Equal(mine.Select(p => p.Id), pending.Select(p => p.Id));
+        Assert.Equal(mine[2].Body, pending[2].Body);
+        Assert.Equal(2, (await log.GetPendingForAsync(did, 2)).Count);
+        Assert.Empty(await log.GetPendingForAsync(TestIds.Did(), 10));
+    }
+
+    [Fact]
+    public async Task Sequence_LargeFrame_ReadBackWhole()
+    {
+        var log = await OpenAsync(_clock);
+        var body = new byte[1_500_000];
+        Random.Shared.NextBytes(body);
+        var pending = new PendingEvent(Guid.NewGuid().ToString("N"), TestIds.Did(), "#commit", body, _clock.Now);
+        await log.AppendPendingAsync(pending);
+
+        var read = Assert.Single(await log.GetPendingAsync(10));
+        Assert.Equal(body, read.Body);
+        var stored = await log.SequenceAsync([read], (p, seq) => [.. p.Body, (byte)(seq & 0xFF)]);
+
+        var back = Assert.Single(await log.ReadAsync(stored[0].Seq - 1, 10));
+        Assert.Equal(stored[0].Frame, back.Frame);
+        Assert.Equal(body.Length + 1, back.Frame.Length);
+        Assert.Empty(await log.GetPendingAsync(10));
+    }
+
+    [Fact]
     public async Task Empty_NothingSequenced_NullsAndEmptyLists()
     {
         var log = await OpenAsync(_clock);
