@@ -67,13 +67,15 @@ public sealed class AzureEventLog(TableClient repos, TableClient events, TimePro
         {
             var state = await events.GetEntityAsync(EventRows.Partition, EventRows.State, ct: ct).ConfigureAwait(false);
             var last = state?.GetInt64("LastSeq");
+            // The very first seq is the clock in microseconds (ahead of any cursor from an earlier install).
+            var next = last + 1 ?? MicrosecondsNow();
             // Every frame is built before anything is written: a failing builder sequences nothing.
             var batch = new List<(PendingEvent Pending, SequencedEvent Event, List<TableEntity> Rows)>();
             // Slot 0 is the counter row; a placeholder of the same size until the last seq is known.
             var actions = new List<TableTransactionAction> { TableTransactionAction.Upsert(StateRow(0)) };
             foreach (var p in todo)
             {
-                var seq = (last ?? MicrosecondsNow() - 1) + batch.Count + 1;
+                var seq = next + batch.Count;
                 var e = new SequencedEvent(seq, p.Did, p.Type, frame(p, seq), p.Time);
                 var rows = EventRows.Build(e, p.Id);
                 List<TableTransactionAction> more = [.. rows.Select(TableTransactionAction.Insert),
