@@ -4,7 +4,8 @@ namespace Pds.Core.Sequencer;
 
 /// <summary>
 /// The single logical writer of seq: moves outbox events into the log in order. Safe to call
-/// from several wake-ups at once (calls are serialized); the store makes it atomic.
+/// from several wake-ups at once (calls are serialized); the store makes it atomic, also
+/// against sequencers in other processes.
 /// </summary>
 public sealed class SequencerService(IEventLog log)
 {
@@ -12,8 +13,12 @@ public sealed class SequencerService(IEventLog log)
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Sequences everything pending; returns what was sequenced (empty if nothing).</summary>
-    public async Task<IReadOnlyList<SequencedEvent>> DrainAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Sequences everything pending, or only <paramref name="did"/>'s events when a wake-up named
+    /// the repository (on Azure the whole outbox is a scan, one repository's is one query).
+    /// Returns what was sequenced (empty if nothing).
+    /// </summary>
+    public async Task<IReadOnlyList<SequencedEvent>> DrainAsync(string? did = null, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -21,7 +26,9 @@ public sealed class SequencerService(IEventLog log)
             var all = new List<SequencedEvent>();
             while (true)
             {
-                var pending = await log.GetPendingAsync(BatchSize, ct).ConfigureAwait(false);
+                var pending = did is null
+                    ? await log.GetPendingAsync(BatchSize, ct).ConfigureAwait(false)
+                    : await log.GetPendingForAsync(did, BatchSize, ct).ConfigureAwait(false);
                 if (pending.Count == 0)
                 {
                     return all;

@@ -86,7 +86,7 @@ public sealed class AccountService(
         var commit = await repos.CreateRepoAsync(did.ToString(), ct).ConfigureAwait(false);
         await events.AppendPendingAsync(
             FirehoseEvents.ForSync(did.ToString(), commit.CommitCid, commit.NewBlocks[commit.CommitCid], commit.Rev, clock.GetUtcNow()), ct).ConfigureAwait(false);
-        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(did.ToString(), ct).ConfigureAwait(false);
         return await sessions.IssueAsync(account, AuthScopes.Access, null, ct).ConfigureAwait(false);
     }
 
@@ -132,7 +132,7 @@ public sealed class AccountService(
         }
         // Re-announce even when unchanged: clients use updateHandle to ask for a refresh.
         await events.AppendPendingAsync(FirehoseEvents.ForIdentity(did, handle.ToString(), clock.GetUtcNow()), ct).ConfigureAwait(false);
-        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sets a status and announces #account (and #sync on reactivation, re-asserting the repo).</summary>
@@ -153,7 +153,7 @@ public sealed class AccountService(
         {
             await events.AppendPendingAsync(FirehoseEvents.ForSync(did, headForSync.CommitCid, headForSync.CommitBytes, headForSync.Rev, now), ct).ConfigureAwait(false);
         }
-        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
     }
 
     /// <summary>

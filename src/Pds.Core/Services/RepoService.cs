@@ -192,7 +192,7 @@ public sealed class RepoService(
         {
             await blobIndex.SetRecordBlobsAsync(did, path, refs, ct).ConfigureAwait(false);
         }
-        await sequencer.NotifyAsync(ct).ConfigureAwait(false);
+        await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
     }
 
     /// <summary>The commit's firehose blocks, read once: new ones from the result, unchanged proof nodes from the store.</summary>

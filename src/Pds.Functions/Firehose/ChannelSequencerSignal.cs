@@ -10,7 +10,8 @@ public sealed class ChannelSequencerSignal : ISequencerSignal
 
     public ChannelReader<bool> Reader => _channel.Reader;
 
-    public ValueTask NotifyAsync(CancellationToken ct = default)
+    /// <summary>The embedded store drains its whole (small, indexed) outbox, so the DID is not needed.</summary>
+    public ValueTask NotifyAsync(string did, CancellationToken ct = default)
     {
         _channel.Writer.TryWrite(true);
         return ValueTask.CompletedTask;

@@ -24,7 +24,7 @@ public sealed class SequencerWorker(
         {
             try
             {
-                var sequenced = await sequencer.DrainAsync(stoppingToken);
+                var sequenced = await sequencer.DrainAsync(ct: stoppingToken);
                 if (sequenced.Count > 0)
                 {
                     hub.Announce(sequenced[^1].Seq);

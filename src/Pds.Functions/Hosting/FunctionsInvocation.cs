@@ -16,7 +16,11 @@ public static class FunctionsInvocation
     public const string SequencerFunction = "sequencer";
     private const int MaxBody = 1024 * 1024;
 
-    /// <summary>The queue trigger: the message only wakes the sequencer; the outbox says what to do.</summary>
+    /// <summary>
+    /// The queue trigger: the message names the repository whose outbox has events
+    /// (<c>{"did": "..."}</c>); the outbox says what to do. A message without a DID (or the sweep
+    /// timer) drains every repository's outbox.
+    /// </summary>
     public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, FirehoseHub hub, ILogger<SequencerService> log)
     {
         if (await ReadTriggerAsync(http, "item") is not { } item)
@@ -25,7 +29,7 @@ public static class FunctionsInvocation
             await WriteAsync(http, ["invocation body is not {\"Data\": {\"item\": ...}}"]);
             return;
         }
-        var events = await sequencer.DrainAsync(http.RequestAborted);
+        var events = await sequencer.DrainAsync(SequencerMessage.DidOf(item), http.RequestAborted);
         if (events.Count > 0)
         {
             hub.Announce(events[^1].Seq);
