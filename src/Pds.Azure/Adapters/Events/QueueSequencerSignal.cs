@@ -17,7 +17,7 @@ public sealed class QueueSequencerSignal(QueueClient queue) : ISequencerSignal
 
     public async ValueTask NotifyAsync(string did, CancellationToken ct = default)
     {
-        await queue.SendMessageAsync(SequencerMessage.Create(did), ct: ct).ConfigureAwait(false);
+        await queue.SendMessageAsync(System.Text.Encoding.UTF8.GetBytes(SequencerMessage.Create(did)), ct: ct).ConfigureAwait(false);
         Sent?.Invoke();
     }
 }

@@ -1,0 +1,139 @@
+using Pds.Azure.Adapters.BlobIndex;
+using Pds.Azure.Storage;
+using Pds.Core.Ipld;
+using Pds.Core.Storage;
+using Pds.Storage.Tests.Contracts;
+using Pds.TestSupport;
+
+namespace Pds.Storage.Tests.Azure;
+
+/// <summary>
+/// Beyond the contract for <see cref="AzureBlobIndex"/>: the temp-upload index (ordering, kept
+/// creation time, stale entries), and records referencing more blobs than one transaction holds.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobIndexLayoutTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(6);
+
+    private async Task<(AzureBlobIndex Index, TableClient Table)> NewAsync()
+    {
+        var table = await AzureTables.CreateAsync(azurite, "blobindex");
+        return (new AzureBlobIndex(table), table);
+    }
+
+    private static Cid NewCid() => Cid.ForRaw(Guid.NewGuid().ToByteArray());
+
+    private static BlobRecord Temp(string did, DateTimeOffset created) => new(did, NewCid(), "image/png", 10, "temp-" + TestIds.Random(8), created);
+
+    [Fact]
+    public async Task ListExpiredTemp_ManyAcrossAccounts_OldestFirstUpToLimit()
+    {
+        var (index, _) = await NewAsync();
+        var blobs = Enumerable.Range(0, 40).Select(i => Temp(TestIds.Did(), Created.AddMinutes(40 - i))).ToList();
+        await Task.WhenAll(blobs.Select(b => index.PutAsync(b)));
+
+        var expired = await index.ListExpiredTempAsync(Created.AddDays(1), 25);
+
+        Assert.Equal(blobs.OrderBy(b => b.CreatedAt).Take(25), expired);
+    }
+
+    [Fact]
+    public async Task Put_TempAgainLater_KeepsFirstCreationTime()
+    {
+        var (index, _) = await NewAsync();
+        var blob = Temp(TestIds.Did(), Created);
+        await index.PutAsync(blob);
+
+        await index.PutAsync(blob with { CreatedAt = Created.AddDays(5), TempKey = "temp-2" });
+
+        Assert.Equal(blob with { TempKey = "temp-2" }, await index.GetAsync(blob.Did, blob.Cid));
+        Assert.Equal([blob with { TempKey = "temp-2" }], await index.ListExpiredTempAsync(Created.AddDays(1), 10));
+    }
+
+    [Fact]
+    public async Task ListExpiredTemp_MadePermanentOrDeleted_NotListedAndIndexEntryGone()
+    {
+        var (index, table) = await NewAsync();
+        var did = TestIds.Did();
+        var permanent = Temp(did, Created);
+        var deleted = Temp(did, Created);
+        var kept = Temp(did, Created);
+        foreach (var b in new[] { permanent, deleted, kept })
+        {
+            await index.PutAsync(b);
+        }
+        await index.PutAsync(permanent with { TempKey = null });
+        await index.DeleteAsync(did, deleted.Cid);
+
+        Assert.Equal([kept], await index.ListExpiredTempAsync(Created.AddDays(1), 10));
+        Assert.Equal(1, await CountTempEntriesAsync(table));
+    }
+
+    [Fact]
+    public async Task ListExpiredTemp_StaleEntriesBeforeLiveOnes_SkippedAndRemoved()
+    {
+        var (index, table) = await NewAsync();
+        var did = TestIds.Did();
+        // Entries an interrupted upload or delete leaves: no blob row, or a blob that is now permanent.
+        for (var i = 0; i < 30; i++)
+        {
+            await table.UpsertAsync(BlobIndexRows.TempIndexEntity(TestIds.Did(), NewCid(), Created.AddSeconds(-i)));
+        }
+        var nowPermanent = new BlobRecord(did, NewCid(), "image/png", 1, TempKey: null, Created);
+        await index.PutAsync(nowPermanent);
+        await table.UpsertAsync(BlobIndexRows.TempIndexEntity(did, nowPermanent.Cid, Created));
+        var live = Temp(did, Created.AddMinutes(1));
+        await index.PutAsync(live);
+
+        Assert.Equal([live], await index.ListExpiredTempAsync(Created.AddDays(1), 1));
+        Assert.Equal(1, await CountTempEntriesAsync(table));
+    }
+
+    [Fact]
+    public async Task SetRecordBlobs_MoreThanOneTransaction_ReferencedListedAndReplaced()
+    {
+        var (index, _) = await NewAsync();
+        var did = TestIds.Did();
+        var cids = Enumerable.Range(0, 150).Select(_ => NewCid()).ToList();
+
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/many", cids);
+
+        Assert.True(await index.IsReferencedAsync(did, cids[0]));
+        Assert.True(await index.IsReferencedAsync(did, cids[^1]));
+        var missing = await Paging.AllAsync(40, (string?)null, c => index.ListMissingAsync(did, 40, c), m => (string?)m.Cid.ToString());
+        Assert.Equal(cids.Select(c => c.ToString()).Order(StringComparer.Ordinal), missing.Select(m => m.Cid.ToString()));
+
+        var kept = cids.Take(3).ToList();
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/many", kept);
+
+        Assert.False(await index.IsReferencedAsync(did, cids[^1]));
+        Assert.Equal(kept.Select(c => c.ToString()).Order(StringComparer.Ordinal), (await index.ListMissingAsync(did, 10, null)).Select(m => m.Cid.ToString()));
+    }
+
+    [Fact]
+    public async Task ListMissing_ManyPresentFewMissing_OnlyMissingWithLeastPath()
+    {
+        var (index, _) = await NewAsync();
+        var did = TestIds.Did();
+        var present = Enumerable.Range(0, 60).Select(_ => NewCid()).ToList();
+        var absent = NewCid();
+        await Task.WhenAll(present.Select(c => index.PutAsync(new BlobRecord(did, c, "image/png", 1, null, Created))));
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [.. present, absent]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [absent]);
+
+        var missing = await index.ListMissingAsync(did, 10, null);
+
+        Assert.Equal([(absent, "app.bsky.feed.post/a")], missing);
+    }
+
+    private static async Task<int> CountTempEntriesAsync(TableClient table)
+    {
+        var count = 0;
+        await foreach (var _ in table.QueryAsync(new TableQuery(TableFilter.PartitionKeyEquals(BlobIndexRows.TempPartition))))
+        {
+            count++;
+        }
+        return count;
+    }
+}
