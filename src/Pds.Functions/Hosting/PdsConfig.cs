@@ -28,6 +28,33 @@ public sealed record PdsConfig
     public string? DnsNameserver { get; init; }
     public PdsRoles Roles { get; init; } = PdsRoles.All;
 
+    /// <summary>PDS_STORAGE_BACKEND: sqlite (the embedded default) or azure.</summary>
+    public StorageBackend StorageBackend { get; init; } = StorageBackend.Sqlite;
+
+    /// <summary>AzureWebJobsStorage: a storage connection string (Shared Key, or UseDevelopmentStorage=true).</summary>
+    public string? AzureStorageConnectionString { get; init; }
+
+    /// <summary>AzureWebJobsStorage__accountName: the account reached with the managed identity (no key in settings).</summary>
+    public string? AzureStorageAccountName { get; init; }
+
+    /// <summary>AzureWebJobsStorage__clientId / AZURE_CLIENT_ID: a user-assigned identity to use instead of the system one.</summary>
+    public string? AzureClientId { get; init; }
+
+    /// <summary>PDS_STORAGE_PREFIX: prepended to table, container and queue names (lowercase letters and digits), so several PDSs can share an account.</summary>
+    public string StoragePrefix { get; init; } = "";
+
+    /// <summary>PDS_KEY_VAULT_URL: account keys through Key Vault; absent, keys are sealed locally under the key-encryption key.</summary>
+    public Uri? KeyVaultUrl { get; init; }
+
+    /// <summary>PDS_KEY_VAULT_MODE: sign (keys never leave the vault) or wrap (keys wrapped by one vault key, signing local).</summary>
+    public KeyVaultMode KeyVaultMode { get; init; } = KeyVaultMode.Sign;
+
+    /// <summary>PDS_KEY_VAULT_WRAP_KEY: the vault RSA key that wraps account keys in wrap mode.</summary>
+    public string KeyVaultWrapKeyName { get; init; } = "pds-wrap";
+
+    /// <summary>PDS_KEY_ENCRYPTION_KEY_HEX: 32 bytes that seal account keys at rest when there is no vault (generated into the data directory on a local run).</summary>
+    public string? KeyEncryptionKeyHex { get; init; }
+
     /// <summary>Set when the Azure Functions host runs us as its custom handler (FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
     public int? FunctionsHostPort { get; init; }
 
@@ -71,6 +98,30 @@ public sealed record PdsConfig
             RateLimitsEnabled = Bool(c, "PDS_RATE_LIMITS_ENABLED", false),
             BackfillLimit = TimeSpan.FromMilliseconds(Long(c, "PDS_REPO_BACKFILL_LIMIT_MS", (long)TimeSpan.FromHours(72).TotalMilliseconds)),
             DnsNameserver = Empty(c["PDS_DNS_NAMESERVER"]),
+            StorageBackend = c["PDS_STORAGE_BACKEND"]?.Trim().ToLowerInvariant() switch
+            {
+                null or "" or "sqlite" => StorageBackend.Sqlite,
+                "azure" => StorageBackend.Azure,
+                _ => throw new ConfigException("PDS_STORAGE_BACKEND must be sqlite or azure"),
+            },
+            AzureStorageConnectionString = Empty(c["AzureWebJobsStorage"]),
+            AzureStorageAccountName = Empty(c["AzureWebJobsStorage__accountName"]),
+            AzureClientId = Empty(c["AzureWebJobsStorage__clientId"]) ?? Empty(c["AZURE_CLIENT_ID"]),
+            StoragePrefix = c["PDS_STORAGE_PREFIX"] is { Length: > 0 } prefix
+                ? prefix.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9')) && char.IsAsciiLetter(prefix[0]) && prefix.Length <= 20
+                    ? prefix : throw new ConfigException("PDS_STORAGE_PREFIX must be 1-20 lowercase letters and digits, starting with a letter")
+                : "",
+            KeyVaultUrl = c["PDS_KEY_VAULT_URL"] is { Length: > 0 } kv
+                ? Uri.TryCreate(kv.Trim(), UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps ? vault : throw new ConfigException("PDS_KEY_VAULT_URL must be an https URL")
+                : null,
+            KeyVaultMode = c["PDS_KEY_VAULT_MODE"]?.Trim().ToLowerInvariant() switch
+            {
+                null or "" or "sign" => KeyVaultMode.Sign,
+                "wrap" => KeyVaultMode.Wrap,
+                _ => throw new ConfigException("PDS_KEY_VAULT_MODE must be sign or wrap"),
+            },
+            KeyVaultWrapKeyName = Empty(c["PDS_KEY_VAULT_WRAP_KEY"]) ?? "pds-wrap",
+            KeyEncryptionKeyHex = Empty(c["PDS_KEY_ENCRYPTION_KEY_HEX"]),
         };
     }
 
@@ -94,6 +145,13 @@ public sealed record PdsConfig
         "false" or "0" or "no" => false,
         _ => throw new ConfigException($"{name} must be true or false"),
     };
+}
+
+/// <summary>PDS_KEY_VAULT_MODE.</summary>
+public enum KeyVaultMode
+{
+    Sign,
+    Wrap,
 }
 
 /// <summary>A configuration problem the operator must fix; printed without a stack trace.</summary>

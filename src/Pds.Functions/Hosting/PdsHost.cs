@@ -34,11 +34,10 @@ public static class PdsHost
         services.AddSingleton(sp => new TokenService(secrets.JwtSecret, config.ServiceDid, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new HostSettings(secrets.AdminPassword));
 
-        var storage = await SqliteBackend.OpenAsync(config, secrets, TimeProvider.System);
+        var storage = await PdsBackends.OpenAsync(config, secrets, TimeProvider.System);
         storage.Register(services);
 
         services.AddSingleton<ChannelSequencerSignal>();
-        services.AddSingleton<ISequencerSignal>(sp => sp.GetRequiredService<ChannelSequencerSignal>());
         services.AddSingleton<SequencerService>();
         services.AddSingleton<FirehoseHub>();
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
@@ -47,7 +46,14 @@ public static class PdsHost
         // Under the Functions host the sequencer runs per queue invocation, not as a loop.
         if (config.Roles.HasFlag(PdsRoles.Sequencer) && config.FunctionsHostPort is null)
         {
-            services.AddHostedService<SequencerWorker>();
+            if (config.StorageBackend == StorageBackend.Azure)
+            {
+                services.AddHostedService<Azure.QueueSequencerWorker>();
+            }
+            else
+            {
+                services.AddHostedService<SequencerWorker>();
+            }
         }
         services.AddHostedService<BlobJanitor>();
 
@@ -55,7 +61,7 @@ public static class PdsHost
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton(new AccountSettings(
-            config.PublicUrl, config.ServiceHandleDomains, config.InviteRequired, Keypair.Import(KeyType.Secp256k1, secrets.PlcRotationKey)));
+            config.PublicUrl, config.ServiceHandleDomains, config.InviteRequired, storage.PlcRotationKey ?? Keypair.Import(KeyType.Secp256k1, secrets.PlcRotationKey)));
         Identity.Register(services, config);
         services.AddHttpClient(nameof(DidDocuments), c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new DidDocuments(

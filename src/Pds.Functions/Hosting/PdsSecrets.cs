@@ -15,15 +15,24 @@ public sealed record PdsSecrets(string AdminPassword, byte[] JwtSecret, byte[] P
 
     public static PdsSecrets Resolve(PdsConfig config)
     {
-        Directory.CreateDirectory(config.DataDirectory);
+        // A cloud instance has no disk of its own that outlives it (a Functions package is even
+        // read-only): every secret comes from settings and nothing is written.
+        var useFile = config.IsLocal || config.StorageBackend == StorageBackend.Sqlite;
+        var vaultSigns = config.StorageBackend == StorageBackend.Azure && config.KeyVaultUrl is not null && config.KeyVaultMode == KeyVaultMode.Sign;
         var path = Path.Combine(config.DataDirectory, FileName);
-        var stored = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [] : [];
+        if (useFile)
+        {
+            Directory.CreateDirectory(config.DataDirectory);
+        }
+        var stored = useFile && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [] : [];
         if (!config.IsLocal)
         {
             var missing = new List<string>();
             if (config.AdminPassword is null) missing.Add("PDS_ADMIN_PASSWORD");
             if (config.JwtSecret is null) missing.Add("PDS_JWT_SECRET");
-            if (config.PlcRotationKeyHex is null) missing.Add("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX");
+            // In Key Vault sign mode the rotation key is a vault key.
+            if (config.PlcRotationKeyHex is null && !vaultSigns) missing.Add("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX");
+            if (!useFile && config.KeyVaultUrl is null && config.KeyEncryptionKeyHex is null) missing.Add("PDS_KEY_ENCRYPTION_KEY_HEX");
             if (missing.Count > 0)
             {
                 throw new ConfigException($"PDS_HOSTNAME is {config.Hostname}, so these settings are required: {string.Join(", ", missing)}");
@@ -33,15 +42,23 @@ public sealed record PdsSecrets(string AdminPassword, byte[] JwtSecret, byte[] P
         var jwt = config.JwtSecret ?? Stored(stored, "jwtSecret") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var rotation = config.PlcRotationKeyHex ?? Stored(stored, "plcRotationKeyHex")
             ?? Convert.ToHexStringLower(Pds.Core.Crypto.Keypair.Generate(Pds.Core.Crypto.KeyType.Secp256k1).ExportPrivateKey());
-        var kek = Stored(stored, "keyEncryptionKeyHex") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var updated = new JsonObject { ["keyEncryptionKeyHex"] = kek };
+        var kek = config.KeyEncryptionKeyHex ?? Stored(stored, "keyEncryptionKeyHex") ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        // A key given in settings stays there; only a generated one is kept in the file.
+        var updated = config.KeyEncryptionKeyHex is null ? new JsonObject { ["keyEncryptionKeyHex"] = kek } : [];
         if (config.IsLocal)
         {
             updated["adminPassword"] = admin;
             updated["jwtSecret"] = jwt;
             updated["plcRotationKeyHex"] = rotation;
         }
-        Write(path, updated);
+        if (useFile)
+        {
+            Write(path, updated);
+        }
+        if (kek.Length != 64 || !kek.All(char.IsAsciiHexDigit))
+        {
+            throw new ConfigException("PDS_KEY_ENCRYPTION_KEY_HEX must be 64 hex characters (32 bytes)");
+        }
         try
         {
             return new PdsSecrets(admin, System.Text.Encoding.UTF8.GetBytes(jwt), Convert.FromHexString(rotation), Convert.FromHexString(kek));

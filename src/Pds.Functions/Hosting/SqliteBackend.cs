@@ -1,10 +1,12 @@
+using Pds.Core.Services;
 using Pds.Core.Storage;
+using Pds.Functions.Firehose;
 using Pds.Sqlite;
 
 namespace Pds.Functions.Hosting;
 
 /// <summary>The embedded default: one SQLite database in the data directory, blobs as files, keys encrypted at rest.</summary>
-public sealed class SqliteBackend(SqliteStorage storage) : IAsyncDisposable
+public sealed class SqliteBackend(SqliteStorage storage) : IPdsBackend
 {
     public static async Task<SqliteBackend> OpenAsync(PdsConfig config, PdsSecrets secrets, TimeProvider clock)
     {
@@ -30,6 +32,7 @@ public sealed class SqliteBackend(SqliteStorage storage) : IAsyncDisposable
         services.AddSingleton<IBlobIndex>(storage.BlobIndex);
         services.AddSingleton<IBlobStore>(storage.Blobs);
         services.AddSingleton<IKeyStore>(storage.Keys);
+        services.AddSingleton<ISequencerSignal>(sp => sp.GetRequiredService<ChannelSequencerSignal>());
     }
 
     public ValueTask DisposeAsync() => storage.DisposeAsync();

@@ -1,0 +1,130 @@
+using System.Text;
+using Pds.Azure.Adapters.Events;
+using Pds.Azure.Storage;
+using Pds.Core.Sequencer;
+using Pds.Core.Storage;
+using Pds.Functions.Firehose;
+
+namespace Pds.Functions.Hosting.Azure;
+
+/// <summary>
+/// The sequencer role on the Azure backend outside the Functions host (the container and
+/// community topologies): polls the sequencer queue, drains the outbox of each repository the
+/// messages name, and sweeps every repository's outbox every few minutes for wake-ups that were
+/// lost (a process that died between its commit and its queue message). Correctness does not
+/// depend on there being one of these: the log's counter row serializes sequencers.
+/// </summary>
+public sealed class QueueSequencerWorker(
+    SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, FirehoseHub hub,
+    CrawlNotifier crawlers, FirehoseSettings settings, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(5);
+    private readonly SemaphoreSlim _nudge = new(0, 1);
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A commit in this process pokes the loop so it does not wait for its poll.
+        signal.Sent += Nudge;
+        try
+        {
+            if (await log.GetLatestSeqAsync(stoppingToken) is { } latest)
+            {
+                hub.Announce(latest);
+            }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var busy = false;
+                try
+                {
+                    busy = await PassAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "sequencer pass failed; retrying");
+                }
+                if (!busy)
+                {
+                    await _nudge.WaitAsync(IdlePoll, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+        }
+        finally
+        {
+            signal.Sent -= Nudge;
+        }
+    }
+
+    /// <summary>One poll; true when there were messages (poll again at once).</summary>
+    private async Task<bool> PassAsync(CancellationToken ct)
+    {
+        var messages = await queue.Client.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(60), ct);
+        var sequenced = new List<SequencedEvent>();
+        var sweep = clock.GetUtcNow() - _lastSweep > SweepEvery;
+        foreach (var did in messages.Select(m => m.Body is null ? null : SequencerMessage.DidOf(Encoding.UTF8.GetString(m.Body))).Distinct())
+        {
+            if (did is null)
+            {
+                sweep = true;
+                continue;
+            }
+            sequenced.AddRange(await sequencer.DrainAsync(did, ct));
+        }
+        if (sweep)
+        {
+            _lastSweep = clock.GetUtcNow();
+            sequenced.AddRange(await sequencer.DrainAsync(null, ct));
+        }
+        // Deleted only after their events are in the log: a crash before this redelivers them, harmlessly.
+        foreach (var m in messages)
+        {
+            await queue.Client.DeleteMessageAsync(m.MessageId, m.PopReceipt!, ct);
+        }
+        if (sequenced.Count > 0)
+        {
+            hub.Announce(sequenced.Max(e => e.Seq));
+            crawlers.NotifyActivity();
+        }
+        await TrimAsync(ct);
+        return messages.Count > 0;
+    }
+
+    private void Nudge()
+    {
+        try
+        {
+            _nudge.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already nudged.
+        }
+    }
+
+    private async Task TrimAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastTrim < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+        _lastTrim = now;
+        var removed = await log.TrimAsync(now - settings.Retention, ct);
+        if (removed > 0)
+        {
+            logger.LogInformation("trimmed {Count} firehose events older than {Retention}", removed, settings.Retention);
+        }
+    }
+}
+
+/// <summary>The sequencer's queue (the Functions queue trigger's <c>pds-seq</c>).</summary>
+public sealed record SequencerQueue(QueueClient Client)
+{
+    public const string Name = "pds-seq";
+}
