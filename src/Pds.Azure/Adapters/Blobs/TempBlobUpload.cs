@@ -19,8 +19,9 @@ namespace Pds.Azure.Adapters.Blobs;
 /// </para>
 /// <para>
 /// A failure (too large, cancelled, storage error) after the first request discards what was
-/// sent: committing an empty block list drops the staged blocks (deleting a name that has only
-/// staged blocks is a 404 on Azure, and Azurite keeps them), then the empty blob is deleted.
+/// sent: an empty Put Block List drops the staged blocks, then Delete Blob removes the empty
+/// blob. (Azure's Delete Blob alone drops staged blocks too, but Azurite keeps them under the
+/// name, committable later; the extra request is paid only on failure.)
 /// </para>
 /// </summary>
 internal static class TempBlobUpload
