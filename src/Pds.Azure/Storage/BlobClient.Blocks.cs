@@ -47,17 +47,9 @@ public sealed partial class BlobClient
         }
         var body = BlobBlockListXml.Write(blockIds);
         using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name) + "?comp=blocklist");
-        var headers = message.Request.Headers;
-        headers.SetValue("Content-Type", "application/xml");
-        headers.SetValue("x-ms-blob-content-type", contentType);
-        if (createOnly)
-        {
-            headers.SetValue("If-None-Match", "*");
-        }
-        BlobMetadata.Apply(headers, metadata);
-        message.Request.Content = RequestContent.Create(body);
-        var response = await _pipeline.SendAsync(message, ct, 201).ConfigureAwait(false);
-        return new BlobUploadResult(ETagOf(response), LastModifiedOf(response));
+        message.Request.Headers.SetValue("Content-Type", "application/xml");
+        message.Request.Headers.SetValue("x-ms-blob-content-type", contentType);
+        return await SendBlobWriteAsync(message, RequestContent.Create(body), createOnly, metadata, ct).ConfigureAwait(false);
     }
 
     /// <summary>Get Block List (committed and staged); null when the name has neither a blob nor staged blocks.</summary>

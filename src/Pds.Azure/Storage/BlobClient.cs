@@ -251,9 +251,17 @@ public sealed partial class BlobClient
         IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name));
+        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
+        message.Request.Headers.SetValue("Content-Type", contentType);
+        return await SendBlobWriteAsync(message, content, createOnly, metadata, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The common tail of Put Blob and Put Block List: create-only, metadata, the body, 201.</summary>
+    private async Task<BlobUploadResult> SendBlobWriteAsync(
+        HttpMessage message, RequestContent content, bool createOnly,
+        IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
+    {
         var headers = message.Request.Headers;
-        headers.SetValue("x-ms-blob-type", "BlockBlob");
-        headers.SetValue("Content-Type", contentType);
         if (createOnly)
         {
             headers.SetValue("If-None-Match", "*");
