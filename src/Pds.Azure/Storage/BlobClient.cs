@@ -13,7 +13,7 @@ namespace Pds.Azure.Storage;
 /// </summary>
 public sealed partial class BlobClient
 {
-    /// <summary>The single-request Put Blob limit (5000 MiB); larger blobs would need staged blocks.</summary>
+    /// <summary>The single-request Put Blob limit (5000 MiB); larger blobs need staged blocks (<see cref="StageBlockAsync"/>).</summary>
     public const long MaxSingleUploadBytes = 5000L * 1024 * 1024;
 
     private readonly StoragePipeline _pipeline;
