@@ -7,12 +7,13 @@ namespace Pds.Azure.Storage;
 
 /// <summary>
 /// Block blobs in one container over the Blob REST API: create-container, put (optionally
-/// create-only), get (whole or a range, streamed), properties, delete, list by prefix, and
-/// blob leases (a mutex for the sequencer).
+/// create-only, with metadata), get (whole or a range, streamed), properties, delete, list by
+/// prefix, blob leases (a mutex for the sequencer), staged blocks (BlobClient.Blocks.cs) and
+/// server-side copies (BlobClient.Copy.cs).
 /// </summary>
-public sealed class BlobClient
+public sealed partial class BlobClient
 {
-    /// <summary>The single-request Put Blob limit (5000 MiB); larger blobs would need staged blocks.</summary>
+    /// <summary>The single-request Put Blob limit (5000 MiB); larger blobs need staged blocks (<see cref="StageBlockAsync"/>).</summary>
     public const long MaxSingleUploadBytes = 5000L * 1024 * 1024;
 
     private readonly StoragePipeline _pipeline;
@@ -41,10 +42,11 @@ public sealed class BlobClient
     /// stream) the body is streamed, not buffered; a non-seekable stream of unknown length is
     /// buffered first. <paramref name="createOnly"/> sends <c>If-None-Match: *</c>, so an
     /// existing blob raises <see cref="StorageConflictException"/> (BlobAlreadyExists).
+    /// <paramref name="metadata"/> names must be C# identifiers, values printable ASCII.
     /// </summary>
     public async Task<BlobUploadResult> UploadAsync(
         string name, Stream content, long? length = null, string contentType = "application/octet-stream",
-        bool createOnly = false, CancellationToken ct = default)
+        bool createOnly = false, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         MemoryStream? buffered = null;
@@ -62,17 +64,7 @@ public sealed class BlobClient
             {
                 throw new NotSupportedException($"blob of {n} bytes exceeds the single-request limit of {MaxSingleUploadBytes}");
             }
-            using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name));
-            var headers = message.Request.Headers;
-            headers.SetValue("x-ms-blob-type", "BlockBlob");
-            headers.SetValue("Content-Type", contentType);
-            if (createOnly)
-            {
-                headers.SetValue("If-None-Match", "*");
-            }
-            message.Request.Content = new StreamRequestContent(content, n);
-            var response = await _pipeline.SendAsync(message, ct, 201).ConfigureAwait(false);
-            return new BlobUploadResult(ETagOf(response), LastModifiedOf(response));
+            return await PutBlobAsync(name, new StreamRequestContent(content, n), contentType, createOnly, metadata, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -80,18 +72,24 @@ public sealed class BlobClient
         }
     }
 
-    public async Task<BlobUploadResult> UploadAsync(
+    /// <summary>Puts a block blob from memory (sent as is, not copied; a retry resends the same bytes).</summary>
+    public Task<BlobUploadResult> UploadAsync(
         string name, ReadOnlyMemory<byte> content, string contentType = "application/octet-stream",
-        bool createOnly = false, CancellationToken ct = default)
-    {
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
-        return await UploadAsync(name, stream, content.Length, contentType, createOnly, ct).ConfigureAwait(false);
-    }
+        bool createOnly = false, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken ct = default) =>
+        PutBlobAsync(name, RequestContent.Create(content), contentType, createOnly, metadata, ct);
 
-    /// <summary>Streams a blob or a range of it; null when the blob does not exist.</summary>
-    public async Task<BlobDownload?> DownloadAsync(string name, BlobRange? range = null, CancellationToken ct = default)
+    /// <summary>
+    /// Streams a blob or a range of it; null when the blob does not exist. With
+    /// <paramref name="ifMatch"/> (an ETag) a blob that changed since raises
+    /// <see cref="StorageConcurrencyException"/>, so pieces of two versions are never mixed.
+    /// </summary>
+    public async Task<BlobDownload?> DownloadAsync(string name, BlobRange? range = null, string? ifMatch = null, CancellationToken ct = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Get, BlobPath(name));
+        if (ifMatch is not null)
+        {
+            message.Request.Headers.SetValue("If-Match", ifMatch);
+        }
         if (range is { } r)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(r.Offset, nameof(range));
@@ -135,21 +133,36 @@ public sealed class BlobClient
         response.Headers.TryGetValue("x-ms-lease-status", out var leaseStatus);
         return new BlobProperties(
             response.Headers.ContentLengthLong ?? 0, response.Headers.ContentType, ETagOf(response), LastModifiedOf(response),
-            leaseState, leaseStatus);
+            leaseState, leaseStatus, BlobMetadata.Read(response), CopyStateOf(response));
     }
 
-    /// <summary>Deletes a blob; false when it did not exist.</summary>
-    public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
+    /// <summary>
+    /// Deletes a blob; false when it did not exist. With <paramref name="ifMatch"/> a blob whose
+    /// ETag changed raises <see cref="StorageConcurrencyException"/> instead.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken ct = default)
     {
         using var message = _pipeline.CreateMessage(RequestMethod.Delete, BlobPath(name));
+        if (ifMatch is not null)
+        {
+            message.Request.Headers.SetValue("If-Match", ifMatch);
+        }
         var response = await _pipeline.SendAsync(message, ct, 202, 404).ConfigureAwait(false);
         return response.Status == 202;
     }
 
-    /// <summary>One page of blobs whose names start with <paramref name="prefix"/>, in name order.</summary>
-    public async Task<BlobPage> ListPageAsync(string? prefix = null, string? marker = null, int? maxResults = null, CancellationToken ct = default)
+    /// <summary>
+    /// One page of blobs whose names start with <paramref name="prefix"/>, in name order.
+    /// <paramref name="includeUncommitted"/> also lists names that only have staged blocks.
+    /// </summary>
+    public async Task<BlobPage> ListPageAsync(
+        string? prefix = null, string? marker = null, int? maxResults = null, bool includeUncommitted = false, CancellationToken ct = default)
     {
         var query = "?restype=container&comp=list";
+        if (includeUncommitted)
+        {
+            query += "&include=uncommittedblobs";
+        }
         if (!string.IsNullOrEmpty(prefix))
         {
             query += "&prefix=" + StorageUrl.Escape(prefix);
@@ -170,12 +183,13 @@ public sealed class BlobClient
     }
 
     /// <summary>Every blob under the prefix, following NextMarker.</summary>
-    public async IAsyncEnumerable<BlobItem> ListAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<BlobItem> ListAsync(
+        string? prefix = null, bool includeUncommitted = false, [EnumeratorCancellation] CancellationToken ct = default)
     {
         string? marker = null;
         do
         {
-            var page = await ListPageAsync(prefix, marker, null, ct).ConfigureAwait(false);
+            var page = await ListPageAsync(prefix, marker, null, includeUncommitted, ct).ConfigureAwait(false);
             foreach (var item in page.Items)
             {
                 yield return item;
@@ -232,6 +246,32 @@ public sealed class BlobClient
         return message;
     }
 
+    private async Task<BlobUploadResult> PutBlobAsync(
+        string name, RequestContent content, string contentType, bool createOnly,
+        IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
+    {
+        using var message = _pipeline.CreateMessage(RequestMethod.Put, BlobPath(name));
+        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
+        message.Request.Headers.SetValue("Content-Type", contentType);
+        return await SendBlobWriteAsync(message, content, createOnly, metadata, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The common tail of Put Blob and Put Block List: create-only, metadata, the body, 201.</summary>
+    private async Task<BlobUploadResult> SendBlobWriteAsync(
+        HttpMessage message, RequestContent content, bool createOnly,
+        IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
+    {
+        var headers = message.Request.Headers;
+        if (createOnly)
+        {
+            headers.SetValue("If-None-Match", "*");
+        }
+        BlobMetadata.Apply(headers, metadata);
+        message.Request.Content = content;
+        var response = await _pipeline.SendAsync(message, ct, 201).ConfigureAwait(false);
+        return new BlobUploadResult(ETagOf(response), LastModifiedOf(response));
+    }
+
     private string BlobPath(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -241,7 +281,6 @@ public sealed class BlobClient
         }
         return ContainerName + "/" + StorageUrl.EscapeBlobName(name);
     }
-
 
     private static string? ETagOf(Response response) => response.Headers.TryGetValue("ETag", out var etag) ? etag : null;
 

@@ -10,9 +10,26 @@ public readonly record struct BlobRange(long Offset, long? Length = null)
 
 public sealed record BlobUploadResult(string? ETag, DateTimeOffset? LastModified);
 
+/// <param name="Metadata">The blob's <c>x-ms-meta-*</c> pairs (names compared case-insensitively, as the service does).</param>
+/// <param name="Copy">The last copy that targeted this blob, or null when it was never a copy destination.</param>
 public sealed record BlobProperties(
     long ContentLength, string? ContentType, string? ETag, DateTimeOffset? LastModified,
-    string? LeaseState, string? LeaseStatus);
+    string? LeaseState, string? LeaseStatus, IReadOnlyDictionary<string, string> Metadata, BlobCopyState? Copy);
+
+/// <summary>
+/// <c>x-ms-copy-*</c> of a copy destination. <see cref="Status"/> is one of
+/// <see cref="BlobCopyStatus"/>'s values; a pending copy is still running on the service.
+/// </summary>
+public sealed record BlobCopyState(string? Id, string Status, string? StatusDescription);
+
+/// <summary>The values of <c>x-ms-copy-status</c>.</summary>
+public static class BlobCopyStatus
+{
+    public const string Pending = "pending";
+    public const string Success = "success";
+    public const string Aborted = "aborted";
+    public const string Failed = "failed";
+}
 
 public sealed record BlobItem(string Name, long ContentLength, string? ContentType, string? ETag, DateTimeOffset? LastModified);
 

@@ -19,6 +19,7 @@ public sealed class StorageClientOptions : ClientOptions
             "x-ms-lease-action", "x-ms-lease-duration", "x-ms-lease-state", "x-ms-lease-status",
             "x-ms-range", "x-ms-continuation-NextPartitionKey", "x-ms-continuation-NextRowKey",
             "DataServiceVersion", "MaxDataServiceVersion", "Prefer", "Content-Range",
+            "x-ms-blob-content-type", "x-ms-copy-id", "x-ms-copy-status",
         })
         {
             Diagnostics.LoggedHeaderNames.Add(header);
@@ -26,7 +27,7 @@ public sealed class StorageClientOptions : ClientOptions
         foreach (var parameter in new[]
         {
             "restype", "comp", "prefix", "marker", "maxresults", "numofmessages", "visibilitytimeout",
-            "messagettl", "peekonly", "$top", "$select",
+            "messagettl", "peekonly", "$top", "$select", "include", "blockid", "blocklisttype",
         })
         {
             Diagnostics.LoggedQueryParameters.Add(parameter);
