@@ -162,7 +162,7 @@ public sealed class WrappedKeyStore : TableKeyStore
         catch (KeyVaultException e) when (e.Status is 400 or 403 or 404)
         {
             throw new KeyWrappingException(
-                $"the vault cannot unwrap the key of {owner} with wrapping key {id.Name}/{id.Version} ({e.Status} {e.ErrorCode}): absent, not permitted, or not the key it was wrapped under", e);
+                $"the vault cannot unwrap the key of {owner} with wrapping key {id.Name}/{id.Version} ({e.Status} {e.ErrorCode}): the wrapping key is absent, not permitted, or wrong (not the one the row was wrapped under)", e);
         }
     }
 
