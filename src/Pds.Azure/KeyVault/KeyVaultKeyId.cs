@@ -21,6 +21,25 @@ public sealed record KeyVaultKeyId
 
     public Uri Uri => new(VaultUri, $"keys/{Name}/{Version}");
 
+    /// <summary>The id of a version whose name and version were stored earlier (no vault call).</summary>
+    public static KeyVaultKeyId Create(Uri vaultUri, string name, string version)
+    {
+        ArgumentNullException.ThrowIfNull(vaultUri);
+        if (!vaultUri.IsAbsoluteUri || vaultUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException("Key Vault URI must be absolute https", nameof(vaultUri));
+        }
+        if (!IsValidName(name))
+        {
+            throw new ArgumentException("key name must be 1-127 letters, digits or dashes", nameof(name));
+        }
+        if (!IsValidVersion(version))
+        {
+            throw new ArgumentException("invalid key version", nameof(version));
+        }
+        return new KeyVaultKeyId(new Uri(vaultUri.GetLeftPart(UriPartial.Authority) + "/"), name, version);
+    }
+
     public static KeyVaultKeyId Parse(string kid) =>
         TryParse(kid, out var id) ? id : throw new FormatException("not a versioned Key Vault key id (https://{vault}/keys/{name}/{version})");
 

@@ -10,7 +10,7 @@ using Pds.Core.Crypto;
 namespace Pds.Azure.KeyVault;
 
 /// <summary>
-/// The few Key Vault key operations the PDS needs (create, get, sign, wrap, unwrap), as REST calls
+/// The few Key Vault key operations the PDS needs (create, get, delete, sign, wrap, unwrap), as REST calls
 /// on an Azure.Core pipeline with Entra bearer tokens and retries.
 /// </summary>
 public sealed class KeyVaultKeysClient
@@ -79,6 +79,25 @@ public sealed class KeyVaultKeysClient
         var path = version is null ? $"keys/{name}" : $"keys/{name}/{version}";
         using var doc = await SendAsync(RequestMethod.Get, path, body: null, cancellationToken).ConfigureAwait(false);
         return ReadKeyBundle(doc);
+    }
+
+    /// <summary>
+    /// Deletes a key with all its versions; false when there was no such key. Soft delete is always
+    /// on in Key Vault, so the name stays taken (a create under it fails with 409) until the
+    /// retention period ends or someone purges it.
+    /// </summary>
+    public async Task<bool> DeleteKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        RequireName(name);
+        try
+        {
+            using var doc = await SendAsync(RequestMethod.Delete, $"keys/{name}", body: null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (KeyVaultException e) when (e.Status == 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>Signs a 32-byte SHA-256 digest with ES256K or ES256; returns the raw 64-byte r||s as the vault sent it.</summary>

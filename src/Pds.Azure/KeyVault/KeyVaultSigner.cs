@@ -13,12 +13,27 @@ public sealed class KeyVaultSigner : ISigner
     private readonly KeyVaultKeysClient _client;
 
     public KeyVaultSigner(KeyVaultKeysClient client, KeyVaultKey key)
+        : this(client, (key ?? throw new ArgumentNullException(nameof(key))).Id, key.ToPublicKey())
+    {
+    }
+
+    /// <summary>
+    /// A signer for a key version whose public key was stored earlier, so that getting it costs no
+    /// vault call. A stored public key that is not the vault's fails at the first signature, which
+    /// is verified against it.
+    /// </summary>
+    public KeyVaultSigner(KeyVaultKeysClient client, KeyVaultKeyId keyId, PublicKey publicKey)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        if (keyId.VaultUri != client.VaultUri)
+        {
+            throw new ArgumentException("key id belongs to another vault than the client's", nameof(keyId));
+        }
         _client = client;
-        KeyId = key.Id;
-        PublicKey = key.ToPublicKey();
+        KeyId = keyId;
+        PublicKey = publicKey;
     }
 
     public KeyVaultKeyId KeyId { get; }

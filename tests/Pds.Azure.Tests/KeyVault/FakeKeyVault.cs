@@ -15,7 +15,8 @@ namespace Pds.Azure.Tests.KeyVault;
 /// <summary>
 /// An in-process stand-in for the Key Vault keys REST API (HTTPS on 127.0.0.1) backed by real
 /// local keys. It records every request, signs with deliberately HIGH-S signatures (which Key
-/// Vault is allowed to return), and can be told to fail or to corrupt what it sends back.
+/// Vault is allowed to return), and can be told to fail or to corrupt what it sends back. Deletes
+/// are soft, as in Key Vault: a deleted name cannot be created again.
 /// </summary>
 internal sealed class FakeKeyVault : IAsyncDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, List<StoredKey>> _keys = new();
+    private readonly ConcurrentDictionary<string, List<StoredKey>> _deleted = new();
     private readonly ConcurrentQueue<(int Status, string Code)> _failures = new();
 
     private FakeKeyVault(WebApplication app) => _app = app;
@@ -35,6 +37,9 @@ internal sealed class FakeKeyVault : IAsyncDisposable
     public SignatureMode Signatures { get; set; } = SignatureMode.HighS;
 
     public FixedTokenCredential Credential { get; } = new(Token);
+
+    /// <summary>While set, key creation requests wait for this task (to line up racing creators).</summary>
+    public Task? HoldCreates { get; set; }
 
     public static async Task<FakeKeyVault> StartAsync()
     {
@@ -64,9 +69,24 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     public Keypair EcKey(string name) => _keys[name][^1].Ec!;
 
+    /// <summary>Names of the keys that exist (not deleted).</summary>
+    public IReadOnlyCollection<string> KeyNames => _keys.Keys.ToArray();
+
+    public IReadOnlyCollection<string> DeletedKeyNames => _deleted.Keys.ToArray();
+
+    /// <summary>Requests whose path ends with /<paramref name="operation"/> (sign, wrapkey, unwrapkey, create).</summary>
+    public int Count(string operation) => Requests.Count(r => r.Path.EndsWith("/" + operation, StringComparison.Ordinal));
+
+    /// <summary>Adds a key the way an operator might have made it, e.g. with other key_ops.</summary>
+    public void AddRsaKey(string name, int keySize, params string[] keyOps)
+    {
+        var key = new StoredKey(Guid.NewGuid().ToString("N"), null, RSA.Create(keySize), keyOps);
+        _keys.AddOrUpdate(name, _ => [key], (_, list) => [.. list, key]);
+    }
+
     public ValueTask DisposeAsync()
     {
-        foreach (var versions in _keys.Values)
+        foreach (var versions in _keys.Values.Concat(_deleted.Values))
         {
             foreach (var key in versions)
             {
@@ -104,10 +124,15 @@ internal sealed class FakeKeyVault : IAsyncDisposable
             return;
         }
         var segments = (request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (request.Method == "POST" && segments is ["keys", _, "create"] && HoldCreates is { } hold)
+        {
+            await hold.WaitAsync(context.RequestAborted);
+        }
         JsonObject? input = body.Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
         JsonObject? reply = (request.Method, segments) switch
         {
             ("POST", ["keys", var name, "create"]) => Create(name, input!),
+            ("DELETE", ["keys", var name]) => Delete(name),
             ("GET", ["keys", var name]) => Bundle(Find(name, null)),
             ("GET", ["keys", var name, var version]) => Bundle(Find(name, version)),
             ("POST", ["keys", var name, var version, var op]) => Operate(Find(name, version), op, input!),
@@ -118,21 +143,47 @@ internal sealed class FakeKeyVault : IAsyncDisposable
             await Error(context, 404, "KeyNotFound", "A key with (name/id) was not found in this key vault.");
             return;
         }
+        if (reply.ContainsKey("error"))
+        {
+            var error = reply["error"]!;
+            await Error(context, (int)error["status"]!, (string)error["code"]!, (string)error["message"]!);
+            return;
+        }
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(reply.ToJsonString(), context.RequestAborted);
     }
 
     private JsonObject Create(string name, JsonObject input)
     {
+        if (_deleted.ContainsKey(name))
+        {
+            return Failure(409, "Conflict", $"Key {name} is currently in a deleted but recoverable state, and its name cannot be reused");
+        }
         var version = Guid.NewGuid().ToString("N");
+        var ops = (input["key_ops"] as JsonArray)?.Select(o => (string)o!).ToArray();
         StoredKey key = (string?)input["kty"] switch
         {
-            "EC" => new StoredKey(version, Keypair.Generate(KeyVaultKey.CurveToKeyType((string?)input["crv"])), null),
-            "RSA" => new StoredKey(version, null, RSA.Create((int?)input["key_size"] ?? 2048)),
+            "EC" => new StoredKey(version, Keypair.Generate(KeyVaultKey.CurveToKeyType((string?)input["crv"])), null, ops ?? ["sign", "verify"]),
+            "RSA" => new StoredKey(version, null, RSA.Create((int?)input["key_size"] ?? 2048), ops ?? ["wrapKey", "unwrapKey"]),
             var other => throw new InvalidOperationException($"fake vault does not create {other}"),
         };
         _keys.AddOrUpdate(name, _ => [key], (_, list) => [.. list, key]);
         return Bundle((name, key))!;
+    }
+
+    /// <summary>Soft delete: the name moves to the deleted keys and the reply is a DeletedKeyBundle.</summary>
+    private JsonObject? Delete(string name)
+    {
+        if (!_keys.TryRemove(name, out var versions))
+        {
+            return null;
+        }
+        _deleted[name] = versions;
+        var bundle = Bundle((name, versions[^1]))!;
+        bundle["recoveryId"] = new Uri(VaultUri, $"deletedkeys/{name}").ToString();
+        bundle["deletedDate"] = 1763776100;
+        bundle["scheduledPurgeDate"] = 1764380900;
+        return bundle;
     }
 
     private (string Name, StoredKey Key)? Find(string name, string? version)
@@ -155,7 +206,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         if (key.Ec is { } ec)
         {
             jwk["kty"] = "EC";
-            jwk["key_ops"] = new JsonArray("sign", "verify");
+            jwk["key_ops"] = new JsonArray(key.KeyOps.Select(o => (JsonNode?)o).ToArray());
             jwk["crv"] = KeyVaultKey.KeyTypeToCurve(ec.KeyType);
             jwk["x"] = Base64Url.EncodeToString(ec.PublicKey.X);
             jwk["y"] = Base64Url.EncodeToString(ec.PublicKey.Y);
@@ -164,7 +215,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         {
             var parameters = key.Rsa!.ExportParameters(includePrivateParameters: false);
             jwk["kty"] = "RSA";
-            jwk["key_ops"] = new JsonArray("wrapKey", "unwrapKey");
+            jwk["key_ops"] = new JsonArray(key.KeyOps.Select(o => (JsonNode?)o).ToArray());
             jwk["n"] = Base64Url.EncodeToString(parameters.Modulus);
             jwk["e"] = Base64Url.EncodeToString(parameters.Exponent);
         }
@@ -183,13 +234,26 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         }
         var value = Base64Url.DecodeFromChars((string?)input["value"]);
         var alg = (string?)input["alg"];
-        byte[] result = (operation, alg) switch
+        byte[] result;
+        try
         {
-            ("sign", "ES256K" or "ES256") => Sign(key.Ec!, value),
-            ("wrapkey", "RSA-OAEP-256") => key.Rsa!.Encrypt(value, RSAEncryptionPadding.OaepSHA256),
-            ("unwrapkey", "RSA-OAEP-256") => key.Rsa!.Decrypt(value, RSAEncryptionPadding.OaepSHA256),
-            _ => throw new InvalidOperationException($"fake vault does not {operation} with {alg}"),
-        };
+            result = (operation, alg, key) switch
+            {
+                ("sign", "ES256K" or "ES256", { Ec: { } ec }) => Sign(ec, value),
+                ("wrapkey", "RSA-OAEP-256", { Rsa: { } rsa }) => rsa.Encrypt(value, RSAEncryptionPadding.OaepSHA256),
+                ("unwrapkey", "RSA-OAEP-256", { Rsa: { } rsa }) => rsa.Decrypt(value, RSAEncryptionPadding.OaepSHA256),
+                _ => throw new NotSupportedException(),
+            };
+        }
+        catch (NotSupportedException)
+        {
+            return Failure(400, "BadParameter", $"Operation {operation} with {alg} is not allowed on this key");
+        }
+        catch (CryptographicException)
+        {
+            // What Key Vault answers when a ciphertext does not decrypt under the key.
+            return Failure(400, "BadParameter", "Error occurred while decrypting the value");
+        }
         return new JsonObject
         {
             ["kid"] = new Uri(VaultUri, $"keys/{name}/{key.Version}").ToString(),
@@ -234,6 +298,10 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         value.TryWriteBytes(destination[^count..], out _, isUnsigned: true, isBigEndian: true);
     }
 
+    /// <summary>A reply that HandleAsync turns into an error answer.</summary>
+    private static JsonObject Failure(int status, string code, string message) =>
+        new() { ["error"] = new JsonObject { ["status"] = status, ["code"] = code, ["message"] = message } };
+
     private static Task Error(HttpContext context, int status, string code, string message)
     {
         context.Response.StatusCode = status;
@@ -242,7 +310,7 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         return context.Response.WriteAsync(body.ToJsonString());
     }
 
-    private sealed record StoredKey(string Version, Keypair? Ec, RSA? Rsa);
+    private sealed record StoredKey(string Version, Keypair? Ec, RSA? Rsa, string[] KeyOps);
 }
 
 public enum SignatureMode

@@ -29,4 +29,23 @@ public sealed class KeyVaultKeyIdTests
         Assert.False(KeyVaultKeyId.TryParse(kid, out _));
         Assert.Throws<FormatException>(() => KeyVaultKeyId.Parse(kid));
     }
+
+    [Fact]
+    public void Create_NameAndVersion_SameAsParsedKid()
+    {
+        var id = KeyVaultKeyId.Create(new Uri("https://myvault.vault.azure.net/some/path"), "repo-1", "0123456789abcdef0123456789abcdef");
+
+        Assert.Equal(KeyVaultKeyId.Parse("https://myvault.vault.azure.net/keys/repo-1/0123456789abcdef0123456789abcdef"), id);
+    }
+
+    [Theory]
+    [InlineData("http://v.vault.azure.net/", "k", "abc")]
+    [InlineData("https://v.vault.azure.net/", "k_1", "abc")]
+    [InlineData("https://v.vault.azure.net/", "", "abc")]
+    [InlineData("https://v.vault.azure.net/", "k", "a/b")]
+    [InlineData("https://v.vault.azure.net/", "k", "")]
+    public void Create_Invalid_Throws(string vault, string name, string version)
+    {
+        Assert.Throws<ArgumentException>(() => KeyVaultKeyId.Create(new Uri(vault), name, version));
+    }
 }

@@ -144,6 +144,46 @@ public sealed class KeyVaultKeysClientTests : IAsyncLifetime
         Assert.Equal(Base64Url.EncodeToString(wrapped), requests[2].Json.GetProperty("value").GetString());
     }
 
+    [Fact]
+    public async Task DeleteKeyAsync_SendsDelete_KeyGoneAndNameStaysTaken()
+    {
+        var client = _vault.CreateClient();
+        await client.CreateEcKeyAsync("k", KeyType.Secp256k1);
+
+        Assert.True(await client.DeleteKeyAsync("k"));
+
+        var request = _vault.Requests.Last();
+        Assert.Equal("DELETE", request.Method);
+        Assert.Equal("/keys/k", request.Path);
+        Assert.Equal("?api-version=7.4", request.Query);
+        Assert.Equal("Bearer " + FakeKeyVault.Token, request.Authorization);
+        Assert.Equal("", request.Body);
+        Assert.Equal(404, (await Assert.ThrowsAsync<KeyVaultException>(() => client.GetKeyAsync("k"))).Status);
+        // Soft delete: the name cannot be used again until it is purged.
+        Assert.Equal(409, (await Assert.ThrowsAsync<KeyVaultException>(() => client.CreateEcKeyAsync("k", KeyType.Secp256k1))).Status);
+    }
+
+    [Fact]
+    public async Task DeleteKeyAsync_NoSuchKey_False()
+    {
+        var client = _vault.CreateClient();
+
+        Assert.False(await client.DeleteKeyAsync("never-created"));
+
+        Assert.Equal("DELETE", Assert.Single(_vault.Requests).Method);
+    }
+
+    [Fact]
+    public async Task DeleteKeyAsync_Forbidden_Throws()
+    {
+        var client = _vault.CreateClient();
+        _vault.FailNext(403, "Forbidden");
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(() => client.DeleteKeyAsync("k"));
+
+        Assert.Equal(403, error.Status);
+    }
+
     [Theory]
     [InlineData(401, "Unauthorized")]
     [InlineData(403, "Forbidden")]
@@ -225,6 +265,7 @@ public sealed class KeyVaultKeysClientTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentException>(() => client.GetKeyAsync(name));
         await Assert.ThrowsAsync<ArgumentException>(() => client.CreateEcKeyAsync(name, KeyType.Secp256k1));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DeleteKeyAsync(name));
         Assert.Empty(_vault.Requests);
     }
 

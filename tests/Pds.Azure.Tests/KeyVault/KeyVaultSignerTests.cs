@@ -89,4 +89,41 @@ public sealed class KeyVaultSignerTests : IAsyncLifetime
 
         Assert.Throws<InvalidOperationException>(() => new KeyVaultSigner(client, rsa));
     }
+
+    [Fact]
+    public async Task StoredKeyConstructor_SignsWithoutFetchingTheKey()
+    {
+        var client = _vault.CreateClient();
+        var key = await client.CreateEcKeyAsync("repo", KeyType.Secp256k1);
+        var before = _vault.Requests.Count;
+
+        var signer = new KeyVaultSigner(client, KeyVaultKeyId.Create(client.VaultUri, "repo", key.Id.Version), key.ToPublicKey());
+        var signature = await signer.SignAsync("data"u8.ToArray(), CancellationToken.None);
+
+        Assert.True(key.ToPublicKey().Verify("data"u8, signature));
+        Assert.Equal(["/keys/repo/" + key.Id.Version + "/sign"], _vault.Requests.Skip(before).Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task StoredKeyConstructor_WrongPublicKey_FirstSignatureThrows()
+    {
+        var client = _vault.CreateClient();
+        var key = await client.CreateEcKeyAsync("repo", KeyType.Secp256k1);
+        using var other = Keypair.Generate(KeyType.Secp256k1);
+
+        var signer = new KeyVaultSigner(client, key.Id, other.PublicKey);
+
+        var error = await Assert.ThrowsAsync<KeyVaultException>(async () => await signer.SignAsync("data"u8.ToArray(), CancellationToken.None));
+        Assert.Equal(0, error.Status);
+    }
+
+    [Fact]
+    public void StoredKeyConstructor_KeyIdOfAnotherVault_Rejected()
+    {
+        var client = _vault.CreateClient();
+        using var key = Keypair.Generate(KeyType.Secp256k1);
+        var foreign = KeyVaultKeyId.Parse("https://evil.example/keys/k/0123456789abcdef0123456789abcdef");
+
+        Assert.Throws<ArgumentException>(() => new KeyVaultSigner(client, foreign, key.PublicKey));
+    }
 }
