@@ -17,7 +17,7 @@ public static class FunctionsInvocation
     private const int MaxBody = 1024 * 1024;
 
     /// <summary>The queue trigger: the message only wakes the sequencer; the outbox says what to do.</summary>
-    public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, FirehoseHub hub, ILogger<SequencerService> log)
+    public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, ILogger<SequencerService> log)
     {
         if (await ReadTriggerAsync(http, "item") is not { } item)
         {
@@ -28,7 +28,7 @@ public static class FunctionsInvocation
         var events = await sequencer.DrainAsync(http.RequestAborted);
         if (events.Count > 0)
         {
-            hub.Announce(events[^1].Seq);
+            await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
         }
         var line = events.Count == 0
             ? "nothing to sequence"

@@ -5,6 +5,7 @@ using Pds.Core.Sequencer;
 using Pds.Core.Services;
 using Pds.Core.Syntax;
 using Pds.Functions.Firehose;
+using Pds.Functions.Relay;
 using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Hosting;
@@ -41,6 +42,7 @@ public static class PdsHost
         services.AddSingleton<ISequencerSignal>(sp => sp.GetRequiredService<ChannelSequencerSignal>());
         services.AddSingleton<SequencerService>();
         services.AddSingleton<FirehoseHub>();
+        RelaySetup.AddServices(services, config);
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
@@ -74,6 +76,7 @@ public static class PdsHost
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        RelaySetup.UseEdge(app, config);
         // Browser clients (the Bluesky web app) call the PDS from other origins.
         app.UseCors(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("*"));
         if (config.RateLimitsEnabled)
