@@ -16,24 +16,29 @@ public sealed class RelayAnnouncementListener(
 {
     private static readonly TimeSpan[] RestartDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 
-    // Ticks of the last announcement heard; zero makes the next tick poll (start, reconnects).
+    // Released on every hub (re)connect: whatever was announced while the link was down is lost, so poll now.
+    private readonly SemaphoreSlim _resync = new(0);
+
+    // Ticks of the last announcement heard; zero makes the next pass poll.
     private long _lastHeard;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listening = config.SignalR is { } signalR ? ListenAsync(signalR, stoppingToken) : Task.CompletedTask;
         var interval = config.RelayPollInterval;
-        using var timer = new PeriodicTimer(interval, clock);
         try
         {
-            do
+            while (true)
             {
                 if (clock.GetUtcNow().UtcTicks - Volatile.Read(ref _lastHeard) >= interval.Ticks)
                 {
                     await PollAsync(stoppingToken);
                 }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(interval, clock, wait.Token), _resync.WaitAsync(wait.Token));
+                await wait.CancelAsync();
+                stoppingToken.ThrowIfCancellationRequested();
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -71,6 +76,12 @@ public sealed class RelayAnnouncementListener(
         return ValueTask.CompletedTask;
     }
 
+    public override void Dispose()
+    {
+        _resync.Dispose();
+        base.Dispose();
+    }
+
     /// <summary>Keeps a hub client running; the client reconnects itself, this restarts it when it gives up.</summary>
     private async Task ListenAsync(SignalRConnectionString signalR, CancellationToken stoppingToken)
     {
@@ -80,8 +91,11 @@ public sealed class RelayAnnouncementListener(
             await using (var client = new SignalRHubClient(SignalRHubClientOptions.ForService(signalR, config.SignalRHub)))
             {
                 client.On(SignalRFirehoseAnnouncer.Target, OnAnnouncementAsync);
-                // Whatever was announced while the link was down is lost: poll at the next tick.
-                client.Connected += _ => Volatile.Write(ref _lastHeard, 0);
+                client.Connected += _ =>
+                {
+                    Volatile.Write(ref _lastHeard, 0);
+                    _resync.Release();
+                };
                 client.Disconnected += e => logger.LogWarning("SignalR hub link down ({Message}); polling the event log meanwhile", e?.Message ?? "closed");
                 try
                 {

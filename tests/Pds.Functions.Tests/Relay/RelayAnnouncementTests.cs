@@ -1,0 +1,60 @@
+namespace Pds.Functions.Tests.Relay;
+
+/// <summary>A relay that only polls rarely (10 minutes): only SignalR can tell it of new events quickly.</summary>
+public sealed class SignalROnlyRelayFixture : RelayedPdsFixture
+{
+    protected override TimeSpan PollInterval => TimeSpan.FromMinutes(10);
+}
+
+/// <summary>A relay without SignalR: polling the event log is all it has.</summary>
+public sealed class PollingOnlyRelayFixture : RelayedPdsFixture
+{
+    protected override bool UseSignalR => false;
+
+    protected override TimeSpan PollInterval => TimeSpan.FromMilliseconds(250);
+}
+
+public class SignalRAnnouncementTests(SignalROnlyRelayFixture server) : IClassFixture<SignalROnlyRelayFixture>
+{
+    [Fact]
+    public async Task CommitInTheApiHost_ReachesTheRelayThroughTheHub()
+    {
+        await WaitUntilAsync(() => server.SignalR!.ConnectedClients == 1, "the relay never connected to the hub");
+        var account = await server.CreateAccountAsync("hub");
+        using var firehose = await server.SubscribeAsync();
+
+        await server.PostAsync(account, "over signalr");
+        var seq = await RelayTests.LatestSeqAsync(server.ApiServices);
+
+        await RelayTests.WaitForRelayAsync(server, seq, TimeSpan.FromSeconds(5));
+        var frame = await firehose.NextForAsync(account.Did, "#commit");
+        Assert.Equal(seq, frame.Seq);
+        Assert.Empty(server.SignalR!.Refused);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string message)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition(), message);
+    }
+}
+
+public class PollingAnnouncementTests(PollingOnlyRelayFixture server) : IClassFixture<PollingOnlyRelayFixture>
+{
+    [Fact]
+    public async Task CommitInTheApiHost_ReachesTheRelayByPolling()
+    {
+        var account = await server.CreateAccountAsync("poll");
+        using var firehose = await server.SubscribeAsync();
+
+        await server.PostAsync(account, "found by polling");
+        var seq = await RelayTests.LatestSeqAsync(server.ApiServices);
+
+        await RelayTests.WaitForRelayAsync(server, seq, TimeSpan.FromSeconds(3));
+        var frame = await firehose.NextForAsync(account.Did, "#commit");
+        Assert.Equal(seq, frame.Seq);
+    }
+}
