@@ -20,15 +20,9 @@ public class SignalRAnnouncementTests(SignalROnlyRelayFixture server) : IClassFi
     public async Task CommitInTheApiHost_ReachesTheRelayThroughTheHub()
     {
         await WaitUntilAsync(() => server.SignalR!.ConnectedClients == 1, "the relay never connected to the hub");
-        var account = await server.CreateAccountAsync("hub");
-        using var firehose = await server.SubscribeAsync();
 
-        await server.PostAsync(account, "over signalr");
-        var seq = await RelayTests.LatestSeqAsync(server.ApiServices);
+        await RelayTests.PostAndSeeOnRelayAsync(server, "hub", TimeSpan.FromSeconds(5));
 
-        await RelayTests.WaitForRelayAsync(server, seq, TimeSpan.FromSeconds(5));
-        var frame = await firehose.NextForAsync(account.Did, "#commit");
-        Assert.Equal(seq, frame.Seq);
         Assert.Empty(server.SignalR!.Refused);
     }
 
@@ -47,14 +41,6 @@ public class PollingAnnouncementTests(PollingOnlyRelayFixture server) : IClassFi
     [Fact]
     public async Task CommitInTheApiHost_ReachesTheRelayByPolling()
     {
-        var account = await server.CreateAccountAsync("poll");
-        using var firehose = await server.SubscribeAsync();
-
-        await server.PostAsync(account, "found by polling");
-        var seq = await RelayTests.LatestSeqAsync(server.ApiServices);
-
-        await RelayTests.WaitForRelayAsync(server, seq, TimeSpan.FromSeconds(3));
-        var frame = await firehose.NextForAsync(account.Did, "#commit");
-        Assert.Equal(seq, frame.Seq);
+        await RelayTests.PostAndSeeOnRelayAsync(server, "poll", TimeSpan.FromSeconds(3));
     }
 }

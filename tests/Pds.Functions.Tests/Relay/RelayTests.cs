@@ -119,6 +119,22 @@ public class RelayTests(RelayedPdsFixture server) : IClassFixture<RelayedPdsFixt
         }
     }
 
+    /// <summary>
+    /// Posts through the relay and requires the relay's hub to learn of the commit's seq within
+    /// <paramref name="within"/>, and a relay subscriber to receive that commit.
+    /// </summary>
+    internal static async Task PostAndSeeOnRelayAsync(RelayedPdsFixture server, string prefix, TimeSpan within)
+    {
+        var account = await server.CreateAccountAsync(prefix);
+        using var firehose = await server.SubscribeAsync();
+
+        await server.PostAsync(account, "seen on the relay");
+        var seq = await LatestSeqAsync(server.ApiServices);
+
+        await WaitForRelayAsync(server, seq, within);
+        Assert.Equal(seq, (await firehose.NextForAsync(account.Did, "#commit")).Seq);
+    }
+
     private Task<long> LatestSeqAsync() => LatestSeqAsync(server.ApiServices);
 
     internal static async Task<long> LatestSeqAsync(IServiceProvider services)
