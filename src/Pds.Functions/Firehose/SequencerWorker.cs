@@ -8,7 +8,7 @@ namespace Pds.Functions.Firehose;
 /// it sequences the outbox and announces the new seq; hourly it trims the log to the window.
 /// </summary>
 public sealed class SequencerWorker(
-    SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, FirehoseHub hub, CrawlNotifier crawlers,
+    SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, IFirehoseAnnouncer announcer, CrawlNotifier crawlers,
     FirehoseSettings settings, TimeProvider clock, ILogger<SequencerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
@@ -18,7 +18,7 @@ public sealed class SequencerWorker(
     {
         if (await log.GetLatestSeqAsync(stoppingToken) is { } latest)
         {
-            hub.Announce(latest);
+            await announcer.AnnounceAsync(latest, stoppingToken);
         }
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -27,7 +27,7 @@ public sealed class SequencerWorker(
                 var sequenced = await sequencer.DrainAsync(ct: stoppingToken);
                 if (sequenced.Count > 0)
                 {
-                    hub.Announce(sequenced[^1].Seq);
+                    await announcer.AnnounceAsync(sequenced[^1].Seq, stoppingToken);
                     crawlers.NotifyActivity();
                 }
                 await TrimAsync(stoppingToken);

@@ -21,7 +21,7 @@ public static class FunctionsInvocation
     /// (<c>{"did": "..."}</c>); the outbox says what to do. A message without a DID (or the sweep
     /// timer) drains every repository's outbox.
     /// </summary>
-    public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, FirehoseHub hub, ILogger<SequencerService> log)
+    public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, ILogger<SequencerService> log)
     {
         if (await ReadTriggerAsync(http, "item") is not { } item)
         {
@@ -32,7 +32,7 @@ public static class FunctionsInvocation
         var events = await sequencer.DrainAsync(SequencerMessage.DidOf(item), http.RequestAborted);
         if (events.Count > 0)
         {
-            hub.Announce(events[^1].Seq);
+            await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
         }
         var line = events.Count == 0
             ? "nothing to sequence"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pds.Azure.SignalR;
 
 namespace Pds.Functions.Hosting;
 
@@ -54,6 +55,20 @@ public sealed record PdsConfig
 
     /// <summary>PDS_KEY_ENCRYPTION_KEY_HEX: 32 bytes that seal account keys at rest when there is no vault (generated into the data directory on a local run).</summary>
     public string? KeyEncryptionKeyHex { get; init; }
+    /// <summary>SignalR Service that carries sequencer announcements to the relay (PDS_SIGNALR_CONNECTION_STRING); null = none.</summary>
+    public SignalRConnectionString? SignalR { get; init; }
+
+    /// <summary>The SignalR hub announcements go through (PDS_SIGNALR_HUB).</summary>
+    public string SignalRHub { get; init; } = "firehose";
+
+    /// <summary>A relay that heard no announcement for this long reads the log's latest seq itself (PDS_RELAY_POLL_MS).</summary>
+    public TimeSpan RelayPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where a relay process forwards every request but subscribeRepos (PDS_FORWARD_TO); null = no forwarding.</summary>
+    public Uri? ForwardTo { get; init; }
+
+    /// <summary>Shared by the relay and the api process behind it (PDS_FORWARD_SECRET); the api refuses requests without it.</summary>
+    public string? ForwardSecret { get; init; }
 
     /// <summary>Set when the Azure Functions host runs us as its custom handler (FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
     public int? FunctionsHostPort { get; init; }
@@ -71,6 +86,17 @@ public sealed record PdsConfig
         var functionsPort = c["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } fp
             ? int.TryParse(fp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p : throw new ConfigException("FUNCTIONS_CUSTOMHANDLER_PORT must be a port number")
             : (int?)null;
+        var roles = PdsRolesParser.Parse(c["PDS_ROLES"], functionsPort is null ? PdsRoles.All : PdsRoles.Api | PdsRoles.Sequencer);
+        var forwardTo = ForwardTarget(c["PDS_FORWARD_TO"], roles);
+        var forwardSecret = Empty(c["PDS_FORWARD_SECRET"]);
+        if (forwardSecret is { Length: < 16 })
+        {
+            throw new ConfigException("PDS_FORWARD_SECRET must be at least 16 characters");
+        }
+        if (forwardTo is not null && forwardSecret is null)
+        {
+            throw new ConfigException("PDS_FORWARD_TO needs PDS_FORWARD_SECRET (the api process behind the relay must be able to refuse everyone else)");
+        }
         var data = Path.GetFullPath(c["PDS_DATA_DIRECTORY"] is { Length: > 0 } d ? d : Path.Combine(workingDirectory, "pds-data"));
         return new PdsConfig
         {
@@ -79,7 +105,7 @@ public sealed record PdsConfig
             Port = functionsPort ?? Int(c, "PDS_PORT", 2583, 1, 65535),
             BindAddress = functionsPort is not null ? "127.0.0.1" : c["PDS_BIND_ADDRESS"] is { Length: > 0 } b ? b : "127.0.0.1",
             FunctionsHostPort = functionsPort,
-            Roles = PdsRolesParser.Parse(c["PDS_ROLES"], functionsPort is null ? PdsRoles.All : PdsRoles.Api | PdsRoles.Sequencer),
+            Roles = roles,
             DataDirectory = data,
             BlobstoreDirectory = Path.GetFullPath(c["PDS_BLOBSTORE_DISK_LOCATION"] is { Length: > 0 } bl ? bl : Path.Combine(data, "blocks")),
             // A localhost PDS must never register test identities in the public directory.
@@ -122,7 +148,54 @@ public sealed record PdsConfig
             },
             KeyVaultWrapKeyName = Empty(c["PDS_KEY_VAULT_WRAP_KEY"]) ?? "pds-wrap",
             KeyEncryptionKeyHex = Empty(c["PDS_KEY_ENCRYPTION_KEY_HEX"]),
+            SignalR = SignalRSetting(c["PDS_SIGNALR_CONNECTION_STRING"], roles),
+            SignalRHub = Empty(c["PDS_SIGNALR_HUB"]) ?? "firehose",
+            RelayPollInterval = TimeSpan.FromMilliseconds(Int(c, "PDS_RELAY_POLL_MS", 2000, 100, 600_000)),
+            ForwardTo = forwardTo,
+            ForwardSecret = forwardSecret,
         };
+    }
+
+    private static Uri? ForwardTarget(string? value, PdsRoles roles)
+    {
+        if (Empty(value) is not { } text)
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            throw new ConfigException("PDS_FORWARD_TO must be an absolute http(s) URL without query, e.g. https://my-pds.azurewebsites.net");
+        }
+        // The process that forwards the API must not also serve it: requests would never reach the api role.
+        if (!roles.HasFlag(PdsRoles.Relay) || roles.HasFlag(PdsRoles.Api))
+        {
+            throw new ConfigException("PDS_FORWARD_TO is for a relay process: set PDS_ROLES=relay (without api)");
+        }
+        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+    }
+
+    private static SignalRConnectionString? SignalRSetting(string? value, PdsRoles roles)
+    {
+        if (Empty(value) is not { } text)
+        {
+            return null;
+        }
+        SignalRConnectionString parsed;
+        try
+        {
+            parsed = SignalRConnectionString.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            // The parser's messages never include the access key.
+            throw new ConfigException("PDS_SIGNALR_CONNECTION_STRING: " + e.Message);
+        }
+        if (roles.HasFlag(PdsRoles.Relay) && !roles.HasFlag(PdsRoles.Sequencer) && parsed.AuthType != SignalRAuthType.AccessKey)
+        {
+            throw new ConfigException("PDS_SIGNALR_CONNECTION_STRING: a relay mints its own client tokens, so it needs an AccessKey= connection string");
+        }
+        return parsed;
     }
 
     private static string? Empty(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();

@@ -5,6 +5,7 @@ using Pds.Core.Sequencer;
 using Pds.Core.Services;
 using Pds.Core.Syntax;
 using Pds.Functions.Firehose;
+using Pds.Functions.Relay;
 using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Hosting;
@@ -40,6 +41,7 @@ public static class PdsHost
         services.AddSingleton<ChannelSequencerSignal>();
         services.AddSingleton<SequencerService>();
         services.AddSingleton<FirehoseHub>();
+        RelaySetup.AddServices(services, config);
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
@@ -80,6 +82,7 @@ public static class PdsHost
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        RelaySetup.UseEdge(app, config);
         // Browser clients (the Bluesky web app) call the PDS from other origins.
         app.UseCors(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("*"));
         if (config.RateLimitsEnabled)

@@ -13,7 +13,10 @@ namespace Pds.Functions.Tests.E2E;
 public class OfficialClientSuiteTests(PdsServerFixture server, ITestOutputHelper output) : IClassFixture<PdsServerFixture>
 {
     [Fact]
-    public async Task E2ESuite_AgainstThisPds_Passes()
+    public Task E2ESuite_AgainstThisPds_Passes() => RunAsync(server, output);
+
+    /// <summary>Runs tests/e2e against <paramref name="server"/>'s base URL; the suite's output goes to <paramref name="output"/>.</summary>
+    internal static async Task RunAsync(PdsServerFixture server, ITestOutputHelper output)
     {
         var folder = Path.Combine(RepoPaths.Root, "tests", "e2e");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "@atproto", "api")))

@@ -150,7 +150,7 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
     private async Task<List<string>> ListBlobs(string did) =>
         (await Xrpc.GetAsync("com.atproto.sync.listBlobs", ("did", did))).Ok().Json["cids"]!.AsArray().Select(c => (string)c!).ToList();
 
-    private static JsonObject WithImage(JsonNode blob) => new()
+    internal static JsonObject WithImage(JsonNode blob) => new()
     {
         ["text"] = "look",
         ["createdAt"] = "2026-01-01T00:00:00.000Z",

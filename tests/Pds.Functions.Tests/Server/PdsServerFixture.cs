@@ -35,7 +35,7 @@ public class PdsServerFixture : IAsyncLifetime
     /// <summary>HTTP Basic admin:&lt;admin password&gt;.</summary>
     public AuthenticationHeaderValue Admin => AuthenticationHeaderValue.Parse(AdminAuth.Header(Secrets.AdminPassword));
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _plc.InitializeAsync();
         await StartAsync();
@@ -55,6 +55,7 @@ public class PdsServerFixture : IAsyncLifetime
             BlobUploadLimit = 5 * 1024 * 1024,
         });
         Secrets = PdsSecrets.Resolve(Config);
+        await OnStartingAsync();
         _app = await PdsHost.BuildAsync(Config, Secrets);
         await _app.StartAsync();
         BaseUrl = new Uri($"http://127.0.0.1:{Config.Port}/");
@@ -66,6 +67,12 @@ public class PdsServerFixture : IAsyncLifetime
     /// <summary>Variants (invites required, rate limits on, Functions host) adjust the configuration here.</summary>
     protected virtual PdsConfig Configure(PdsConfig config) => config;
 
+    /// <summary>Variants that run more processes (a relay's api behind it) start them here, before the PDS itself.</summary>
+    protected virtual Task OnStartingAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="OnStartingAsync"/> started, after the PDS itself stopped.</summary>
+    protected virtual Task OnStoppedAsync() => Task.CompletedTask;
+
     public async Task StopAsync()
     {
         if (_app is not null)
@@ -74,6 +81,7 @@ public class PdsServerFixture : IAsyncLifetime
             await _app.DisposeAsync();
             _app = null;
         }
+        await OnStoppedAsync();
     }
 
     /// <summary>A handle no other account of this fixture has (label at most 18 characters).</summary>
@@ -125,7 +133,7 @@ public class PdsServerFixture : IAsyncLifetime
     /// <summary>A firehose subscription (live when <paramref name="cursor"/> is null).</summary>
     public Task<FirehoseClient> SubscribeAsync(long? cursor = null) => FirehoseClient.ConnectAsync(BaseUrl, cursor);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         Http?.Dispose();
@@ -139,7 +147,7 @@ public class PdsServerFixture : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

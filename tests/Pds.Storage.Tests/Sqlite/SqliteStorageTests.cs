@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pds.Core.Crypto;
 using Pds.Sqlite;
 using Pds.Storage.Tests.Contracts;
 

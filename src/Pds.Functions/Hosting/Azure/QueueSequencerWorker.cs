@@ -15,7 +15,7 @@ namespace Pds.Functions.Hosting.Azure;
 /// depend on there being one of these: the log's counter row serializes sequencers.
 /// </summary>
 public sealed class QueueSequencerWorker(
-    SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, FirehoseHub hub,
+    SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, IFirehoseAnnouncer announcer,
     CrawlNotifier crawlers, FirehoseSettings settings, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
@@ -32,7 +32,7 @@ public sealed class QueueSequencerWorker(
         {
             if (await log.GetLatestSeqAsync(stoppingToken) is { } latest)
             {
-                hub.Announce(latest);
+                await announcer.AnnounceAsync(latest, stoppingToken);
             }
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -88,7 +88,7 @@ public sealed class QueueSequencerWorker(
         }
         if (sequenced.Count > 0)
         {
-            hub.Announce(sequenced.Max(e => e.Seq));
+            await announcer.AnnounceAsync(sequenced.Max(e => e.Seq), ct);
             crawlers.NotifyActivity();
         }
         await TrimAsync(ct);

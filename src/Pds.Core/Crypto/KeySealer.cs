@@ -1,17 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
-using Pds.Core.Crypto;
 
-namespace Pds.Sqlite;
+namespace Pds.Core.Crypto;
 
 /// <summary>A private scalar sealed with AES-256-GCM: a fresh 12-byte nonce per seal, a 16-byte tag.</summary>
-internal sealed record SealedScalar(byte[] Nonce, byte[] Ciphertext, byte[] Tag);
+public sealed record SealedScalar(byte[] Nonce, byte[] Ciphertext, byte[] Tag);
 
 /// <summary>
 /// Seals private scalars under the master key. The associated data names the key type and the
 /// owner (a DID or a reservation), so a sealed row copied onto another account does not open.
 /// </summary>
-internal sealed class KeySealer : IDisposable
+public sealed class KeySealer : IDisposable
 {
     public const int MasterKeyLength = 32;
     private const int NonceLength = 12;
