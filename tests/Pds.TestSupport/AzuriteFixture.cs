@@ -20,6 +20,9 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     public Uri QueueRoot { get; private set; } = null!;
     public Uri TableRoot { get; private set; } = null!;
 
+    /// <summary>The same account as a connection string (AzureWebJobsStorage for a PDS under test).</summary>
+    public string ConnectionString => StorageConnection.DevelopmentConnectionString(BlobRoot, QueueRoot, TableRoot);
+
     /// <summary>Everything Azurite printed (for failure messages).</summary>
     public string Output => _process?.Output ?? "";
 

@@ -42,6 +42,9 @@ public sealed class StorageClientOptions : ClientOptions
 
     public TableSharedKeyScheme TableSharedKeyScheme { get; set; } = TableSharedKeyScheme.SharedKeyLite;
 
+    /// <summary>One counter shared by every client built with these options (the host's round trips per operation); null = each client its own.</summary>
+    public StorageRequestCounter? Counter { get; set; }
+
     /// <summary>The clock for x-ms-date (tests inject one).</summary>
     internal TimeProvider Clock { get; set; } = TimeProvider.System;
 }

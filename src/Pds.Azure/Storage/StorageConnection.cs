@@ -97,6 +97,13 @@ public sealed class StorageConnection
             StorageUrl.Combine(tableRoot, DevelopmentAccountName),
             new StorageSharedKey(DevelopmentAccountName, DevelopmentAccountKey), credential: null);
 
+    /// <summary>The connection string of Azurite's development account at the given service roots (for settings such as AzureWebJobsStorage).</summary>
+    public static string DevelopmentConnectionString(Uri blobRoot, Uri queueRoot, Uri tableRoot) =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
+        $"BlobEndpoint={StorageUrl.Combine(blobRoot, DevelopmentAccountName)};" +
+        $"QueueEndpoint={StorageUrl.Combine(queueRoot, DevelopmentAccountName)};" +
+        $"TableEndpoint={StorageUrl.Combine(tableRoot, DevelopmentAccountName)};";
+
     /// <summary>Shared Key access with explicit endpoints (any of which may be null when unused).</summary>
     public static StorageConnection WithSharedKey(string accountName, string accountKey, Uri? blobEndpoint, Uri? queueEndpoint, Uri? tableEndpoint) =>
         new(accountName, blobEndpoint, queueEndpoint, tableEndpoint, new StorageSharedKey(accountName, accountKey), credential: null);

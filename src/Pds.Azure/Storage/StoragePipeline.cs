@@ -80,7 +80,7 @@ internal sealed class StoragePipeline
 
     private static StoragePipeline Build(StorageClientOptions options, Uri endpoint, string version, HttpPipelinePolicy auth)
     {
-        var counter = new StorageRequestCounter();
+        var counter = options.Counter ?? new StorageRequestCounter();
         var pipeline = HttpPipelineBuilder.Build(options, [], [counter.CreatePolicy(), auth], new StorageResponseClassifier());
         return new StoragePipeline(pipeline, endpoint, version, counter);
     }

@@ -28,3 +28,32 @@ public sealed class SqliteBlobIndexTests : BlobIndexContract
 {
     protected override async Task<IBlobIndex> CreateAsync() => new SqliteBlobIndex(await Track(new SqliteTestBackend()).OpenAsync());
 }
+
+/// <summary>The account cache the Azure backend puts in front of its store must keep every account-store promise.</summary>
+public sealed class CachedAccountStoreTests : AccountStoreContract
+{
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero));
+
+    protected override async Task<IAccountStore> CreateAsync() =>
+        new Pds.Core.Services.CachedAccountStore(new SqliteAccountStore(await Track(new SqliteTestBackend()).OpenAsync()), _clock, TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task GetByDid_ChangedBehindTheCache_SeenAfterTtl()
+    {
+        var backend = Track(new SqliteTestBackend());
+        var inner = new SqliteAccountStore(await backend.OpenAsync());
+        var cached = new Pds.Core.Services.CachedAccountStore(inner, _clock, TimeSpan.FromSeconds(5));
+        var account = NewAccount();
+        await cached.CreateAsync(account);
+        Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
+
+        // Another instance takes the account down.
+        await inner.UpdateStatusAsync(account.Did, AccountStatus.Takendown);
+
+        Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(AccountStatus.Takendown, (await cached.GetByDidAsync(account.Did))?.Status);
+        await cached.UpdateStatusAsync(account.Did, AccountStatus.Active);
+        Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
+    }
+}

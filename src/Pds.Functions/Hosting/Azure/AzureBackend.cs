@@ -42,12 +42,15 @@ public sealed class AzureBackend : IPdsBackend
         var credential = Credential(config);
         var connection = Connection(config, credential);
         var prefix = config.StoragePrefix;
-        var simple = new SimpleStoreTables(connection, prefix);
-        var repoTable = new TableClient(connection, prefix + "repos");
-        var eventTable = new TableClient(connection, prefix + "events");
-        var keyTable = new TableClient(connection, prefix + "keys");
-        var blobContainer = new BlobClient(connection, prefix + "blobs");
-        var queue = new QueueClient(connection, prefix + SequencerQueue.Name);
+        // One counter for every client: storage round trips per operation, for logs and measurements.
+        var counter = new StorageRequestCounter();
+        var options = new StorageClientOptions { Counter = counter };
+        var simple = new SimpleStoreTables(connection, prefix, options);
+        var repoTable = new TableClient(connection, prefix + "repos", options);
+        var eventTable = new TableClient(connection, prefix + "events", options);
+        var keyTable = new TableClient(connection, prefix + "keys", options);
+        var blobContainer = new BlobClient(connection, prefix + "blobs", options);
+        var queue = new QueueClient(connection, prefix + SequencerQueue.Name, options);
         if (config.IsLocal)
         {
             await simple.CreateIfNotExistsAsync(ct);
@@ -68,7 +71,7 @@ public sealed class AzureBackend : IPdsBackend
         {
             services.AddSingleton<IRepoStore>(repos);
             services.AddSingleton<IEventLog>(events);
-            services.AddSingleton<IAccountStore>(new AzureAccountStore(simple.Accounts));
+            services.AddSingleton<IAccountStore>(new CachedAccountStore(new AzureAccountStore(simple.Accounts), clock, TimeSpan.FromSeconds(5)));
             services.AddSingleton<ISessionStore>(new AzureSessionStore(simple.Sessions));
             services.AddSingleton<IInviteStore>(new AzureInviteStore(simple.Invites));
             services.AddSingleton<IPreferenceStore>(new AzurePreferenceStore(simple.Preferences));
@@ -78,6 +81,7 @@ public sealed class AzureBackend : IPdsBackend
             services.AddSingleton(signal);
             services.AddSingleton<ISequencerSignal>(signal);
             services.AddSingleton(new SequencerQueue(queue));
+            services.AddSingleton(counter);
         });
         return backend;
     }
