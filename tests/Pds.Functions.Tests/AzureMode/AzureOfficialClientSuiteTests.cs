@@ -9,3 +9,10 @@ public class AzureOfficialClientSuiteTests(AzurePdsServerFixture server, ITestOu
     [Fact]
     public Task E2ESuite_OnAzureBackend_Passes() => OfficialClientSuiteTests.RunAsync(server, output);
 }
+
+/// <summary>The same suite through a relay fronting an api+sequencer host, everything on Azurite.</summary>
+public class AzureRelayedOfficialClientSuiteTests(AzureRelayedPdsFixture server, ITestOutputHelper output) : IClassFixture<AzureRelayedPdsFixture>
+{
+    [Fact]
+    public Task E2ESuite_ThroughTheRelayOnAzureBackend_Passes() => OfficialClientSuiteTests.RunAsync(server, output);
+}
