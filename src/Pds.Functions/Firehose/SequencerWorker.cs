@@ -9,10 +9,9 @@ namespace Pds.Functions.Firehose;
 /// </summary>
 public sealed class SequencerWorker(
     SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, IFirehoseAnnouncer announcer, CrawlNotifier crawlers,
-    FirehoseSettings settings, TimeProvider clock, ILogger<SequencerWorker> logger) : BackgroundService
+    LogRetention retention, ILogger<SequencerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
-    private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,7 +29,7 @@ public sealed class SequencerWorker(
                     await announcer.AnnounceAsync(sequenced[^1].Seq, stoppingToken);
                     crawlers.NotifyActivity();
                 }
-                await TrimAsync(stoppingToken);
+                await retention.TrimIfDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,20 +55,6 @@ public sealed class SequencerWorker(
         }
     }
 
-    private async Task TrimAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (now - _lastTrim < TimeSpan.FromHours(1))
-        {
-            return;
-        }
-        _lastTrim = now;
-        var removed = await log.TrimAsync(now - settings.Retention, ct);
-        if (removed > 0)
-        {
-            logger.LogInformation("trimmed {Count} firehose events older than {Retention}", removed, settings.Retention);
-        }
-    }
 }
 
 /// <summary>How long the firehose log keeps events for cursor replay (PDS_REPO_BACKFILL_LIMIT_MS).</summary>

@@ -14,6 +14,7 @@ namespace Pds.Functions.Hosting;
 public static class FunctionsInvocation
 {
     public const string SequencerFunction = "sequencer";
+    public const string SweepFunction = "sweep";
     private const int MaxBody = 1024 * 1024;
 
     /// <summary>
@@ -38,6 +39,24 @@ public static class FunctionsInvocation
             ? "nothing to sequence"
             : $"sequenced {events.Count} event(s), seq {events[0].Seq}..{events[^1].Seq}";
         log.LogInformation("queue message {Item}: {Result}", item.Length > 200 ? item[..200] : item, line);
+        await WriteAsync(http, [line]);
+    }
+
+    /// <summary>
+    /// The timer trigger (every five minutes): sequences every repository's outbox, for wake-ups
+    /// lost between a commit and its queue message, and trims the log to the replay window.
+    /// </summary>
+    public static async Task SweepAsync(
+        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, LogRetention retention, ILogger<SequencerService> log)
+    {
+        var events = await sequencer.DrainAsync(null, http.RequestAborted);
+        if (events.Count > 0)
+        {
+            await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
+        }
+        await retention.TrimIfDueAsync(http.RequestAborted);
+        var line = events.Count == 0 ? "sweep: no lost wake-ups" : $"sweep: sequenced {events.Count} event(s) whose wake-up was lost";
+        log.LogInformation("{Result}", line);
         await WriteAsync(http, [line]);
     }
 

@@ -43,6 +43,7 @@ public static class PdsHost
         services.AddSingleton<FirehoseHub>();
         RelaySetup.AddServices(services, config);
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
+        services.AddSingleton<LogRetention>();
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
         // Under the Functions host the sequencer runs per queue invocation, not as a loop.
@@ -105,6 +106,7 @@ public static class PdsHost
         if (config.Roles.HasFlag(PdsRoles.Sequencer) && config.FunctionsHostPort is not null)
         {
             app.MapPost("/" + FunctionsInvocation.SequencerFunction, FunctionsInvocation.SequencerAsync);
+            app.MapPost("/" + FunctionsInvocation.SweepFunction, FunctionsInvocation.SweepAsync);
         }
         app.Lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

@@ -16,13 +16,12 @@ namespace Pds.Functions.Hosting.Azure;
 /// </summary>
 public sealed class QueueSequencerWorker(
     SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, IFirehoseAnnouncer announcer,
-    CrawlNotifier crawlers, FirehoseSettings settings, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
+    CrawlNotifier crawlers, LogRetention retention, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _nudge = new(0, 1);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
-    private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -91,7 +90,7 @@ public sealed class QueueSequencerWorker(
             await announcer.AnnounceAsync(sequenced.Max(e => e.Seq), ct);
             crawlers.NotifyActivity();
         }
-        await TrimAsync(ct);
+        await retention.TrimIfDueAsync(ct);
         return messages.Count > 0;
     }
 
@@ -107,20 +106,6 @@ public sealed class QueueSequencerWorker(
         }
     }
 
-    private async Task TrimAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (now - _lastTrim < TimeSpan.FromHours(1))
-        {
-            return;
-        }
-        _lastTrim = now;
-        var removed = await log.TrimAsync(now - settings.Retention, ct);
-        if (removed > 0)
-        {
-            logger.LogInformation("trimmed {Count} firehose events older than {Retention}", removed, settings.Retention);
-        }
-    }
 }
 
 /// <summary>The sequencer's queue (the Functions queue trigger's <c>pds-seq</c>).</summary>
