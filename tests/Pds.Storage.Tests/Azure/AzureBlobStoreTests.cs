@@ -318,19 +318,11 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
     }
 
     [Fact]
-    public async Task Did_ColonPercentAndUnderscoreVariants_KeptApart()
+    public async Task Did_PercentVariant_NamedWithItsPercentEncoding()
     {
         var blobs = await CreateAsync();
-        var bytes = RandomBytes(10);
-        var cid = await PermanentAsync(blobs, "did:web:a_b", bytes);
-        var percent = RandomBytes(10);
-        var percentCid = await PermanentAsync(blobs, "did:web:a%3Ab", percent);
+        var percentCid = await PermanentAsync(blobs, "did:web:a%3Ab", RandomBytes(10));
 
-        Assert.Null(await blobs.OpenAsync("did:web:a:b", cid));
-        Assert.Null(await blobs.OpenAsync("did:web:a%3Ab", cid));
-        Assert.Null(await blobs.OpenAsync("did:web:a:b", percentCid));
-        Assert.Equal(bytes, await ReadAllAsync(blobs, "did:web:a_b", cid));
-        Assert.Equal(percent, await ReadAllAsync(blobs, "did:web:a%3Ab", percentCid));
         Assert.Contains("did:web:a%3Ab/" + percentCid, await AllNamesAsync());
     }
 
@@ -341,9 +333,8 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         var did = "did:web:" + string.Join('.', Enumerable.Repeat(new string('a', 60), 4)) + ".example";
         var bytes = RandomBytes(10);
 
-        var cid = await PermanentAsync(blobs, did, bytes);
+        await PermanentAsync(blobs, did, bytes);
 
-        Assert.Equal(bytes, await ReadAllAsync(blobs, did, cid));
         var name = Assert.Single(await AllNamesAsync());
         Assert.StartsWith("h_", name, StringComparison.Ordinal);
         await blobs.DeleteAllAsync(did);

@@ -176,4 +176,55 @@ public abstract class BlobStoreContract : ContractTest
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Theory]
+    [InlineData("did:plc:../../x")]
+    [InlineData("did:web:a/b")]
+    [InlineData("did:web:a\\b")]
+    [InlineData("../did:plc:abc")]
+    [InlineData("tmp/x")]
+    [InlineData("did:plc:")]
+    [InlineData("did:plc:abc:")]
+    [InlineData("DID:plc:abc")]
+    public async Task Did_NotADid_Rejected(string did)
+    {
+        var blobs = await CreateAsync();
+        var temp = await blobs.PutTempAsync(new MemoryStream([1]), 10);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.OpenAsync(did, temp.Cid));
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.MakePermanentAsync(did, temp.TempKey, temp.Cid));
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteAsync(did, temp.Cid));
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteAllAsync(did));
+    }
+
+    /// <summary>DIDs that differ only where a naive file or blob name would collapse them stay apart.</summary>
+    [Fact]
+    public async Task Did_UnderscoreColonAndPercentVariants_KeptApart()
+    {
+        var blobs = await CreateAsync();
+        var bytes = RandomBytes(10);
+        var cid = await PermanentAsync(blobs, "did:web:a_b", bytes);
+        var percent = RandomBytes(10);
+        var percentCid = await PermanentAsync(blobs, "did:web:a%3Ab", percent);
+
+        Assert.Null(await blobs.OpenAsync("did:web:a:b", cid));
+        Assert.Null(await blobs.OpenAsync("did:web:a%3Ab", cid));
+        Assert.Null(await blobs.OpenAsync("did:web:a:b", percentCid));
+        Assert.Equal(bytes, await ReadAllAsync(blobs, "did:web:a_b", cid));
+        Assert.Equal(percent, await ReadAllAsync(blobs, "did:web:a%3Ab", percentCid));
+    }
+
+    [Fact]
+    public async Task Did_LongDidWeb_RoundTripsAndDeletes()
+    {
+        var blobs = await CreateAsync();
+        var did = "did:web:" + string.Join('.', Enumerable.Repeat(new string('a', 60), 4)) + ".example";
+        var bytes = RandomBytes(10);
+
+        var cid = await PermanentAsync(blobs, did, bytes);
+
+        Assert.Equal(bytes, await ReadAllAsync(blobs, did, cid));
+        await blobs.DeleteAllAsync(did);
+        Assert.Null(await blobs.OpenAsync(did, cid));
+    }
 }

@@ -84,34 +84,6 @@ public sealed class FileBlobStoreTests : BlobStoreContract
         await Assert.ThrowsAsync<ArgumentException>(() => blobs.MakePermanentAsync(TestIds.Did(), tempKey, Cid.ForRaw([1])));
     }
 
-    [Theory]
-    [InlineData("did:plc:../../x")]
-    [InlineData("did:web:a/b")]
-    [InlineData("did:web:a\\b")]
-    [InlineData("../did:plc:abc")]
-    [InlineData("did:plc:")]
-    [InlineData("did:plc:abc:")]
-    [InlineData("DID:plc:abc")]
-    public async Task Did_NotADid_Rejected(string did)
-    {
-        var blobs = await CreateAsync();
-
-        await Assert.ThrowsAsync<ArgumentException>(() => blobs.OpenAsync(did, Cid.ForRaw([1])));
-        await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteAllAsync(did));
-    }
-
-    [Fact]
-    public async Task Did_UnderscoreAndColonVariants_KeptApart()
-    {
-        var blobs = await CreateAsync();
-        var bytes = RandomBytes(10);
-        var cid = await PermanentAsync(blobs, "did:web:a_b", bytes);
-
-        Assert.Null(await blobs.OpenAsync("did:web:a:b", cid));
-        Assert.Null(await blobs.OpenAsync("did:web:a%3Ab", cid));
-        Assert.Equal(bytes, await ReadAllAsync(blobs, "did:web:a_b", cid));
-    }
-
     [Fact]
     public async Task Did_LongDidWeb_StoredUnderHashedName()
     {
@@ -119,9 +91,8 @@ public sealed class FileBlobStoreTests : BlobStoreContract
         var did = "did:web:" + string.Join('.', Enumerable.Repeat(new string('a', 60), 4)) + ".example";
         var bytes = RandomBytes(10);
 
-        var cid = await PermanentAsync(blobs, did, bytes);
+        await PermanentAsync(blobs, did, bytes);
 
-        Assert.Equal(bytes, await ReadAllAsync(blobs, did, cid));
         Assert.All(Directory.EnumerateDirectories(Root), d => Assert.True(Path.GetFileName(d).Length <= 200));
     }
 }
