@@ -6,10 +6,14 @@
 //   node scripts/cost-model.mjs              table, target check and every line's arithmetic
 //   node scripts/cost-model.mjs --json       the same as JSON (tests read this)
 //   node scripts/cost-model.mjs --markdown   the block docs/cost.md embeds between its markers
+//   node scripts/cost-model.mjs --update-doc replaces that block in docs/cost.md
 //   --registry acr                           add an Azure Container Registry (Basic) for the image
 //
 // Every number that is not a price or a measurement is an assumption named in ASSUMPTIONS or
 // PROFILES below; change it there and re-run. docs/cost.md explains each line.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // Azure bills a month as 730 hours.
 const MONTH_SECONDS = 730 * 3600;
@@ -416,7 +420,21 @@ function round(x, digits) {
 const money = x => `$${x.toFixed(2)}`;
 const moneyFine = x => (x > 0 && x < 0.005 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 const qty = x => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(round(x, 2)));
-const rate = x => (x === 0 ? '$0' : x >= 0.01 ? `$${x}` : `$${x.toExponential(2)}`);
+// Rates as the price pages quote them: counted operations per 10,000 (requests and executions per
+// million), everything else as a plain decimal.
+const plain = x => `$${Number(x.toPrecision(6)).toFixed(12).replace(/0+$/, '').replace(/\.$/, '')}`;
+function rate(x, unit) {
+  if (x === 0) {
+    return '$0';
+  }
+  if (/^(requests|executions)$/.test(unit)) {
+    return `${plain(x * 1e6)}/M`;
+  }
+  if (/operations|transactions/.test(unit)) {
+    return `${plain(x * 1e4)}/10k`;
+  }
+  return plain(x);
+}
 
 function markdown(model) {
   const out = [];
@@ -445,13 +463,23 @@ function markdown(model) {
       + `; at the active rate ${money(t.totalIfWebSocketKeepsActive)} (${t.totalIfWebSocketKeepsActive < t.limit ? 'met' : 'missed'}).`);
   }
   for (const r of model.results) {
+    // The one-person bills are shown open; the larger profiles fold away.
+    const folded = r.profile !== PROFILES[0].id;
     out.push('');
-    out.push(`#### \`${r.topology}\`, ${r.profileLabel}: ${money(r.total)}`);
+    if (folded) {
+      out.push(`<details><summary><code>${r.topology}</code>, ${r.profileLabel}: ${money(r.total)}</summary>`);
+    } else {
+      out.push(`#### \`${r.topology}\`, ${r.profileLabel}: ${money(r.total)}`);
+    }
     out.push('');
     out.push('| service | item | quantity | unit | rate | cost | arithmetic |');
     out.push('| --- | --- | ---: | --- | ---: | ---: | --- |');
     for (const l of r.lines) {
-      out.push(`| ${l.service} | ${l.item} | ${qty(l.quantity)} | ${l.unit} | ${rate(l.rate)} | ${moneyFine(l.cost)} | ${l.basis.replaceAll('|', '/')} |`);
+      out.push(`| ${l.service} | ${l.item} | ${qty(l.quantity)} | ${l.unit} | ${rate(l.rate, l.unit)} | ${moneyFine(l.cost)} | ${l.basis.replaceAll('|', '/')} |`);
+    }
+    if (folded) {
+      out.push('');
+      out.push('</details>');
     }
   }
   return out.join('\n') + '\n';
@@ -480,7 +508,7 @@ function text(model) {
     out.push(`== ${r.topology}, ${r.profileLabel}: ${money(r.total)}`);
     for (const l of r.lines) {
       out.push(`  ${moneyFine(l.cost).padStart(9)}  ${l.service}: ${l.item}`);
-      out.push(`             ${qty(l.quantity)} ${l.unit} x ${rate(l.rate)}   [${l.basis}]`);
+      out.push(`             ${qty(l.quantity)} ${l.unit} x ${rate(l.rate, l.unit)}   [${l.basis}]`);
     }
   }
   out.push('');
@@ -491,6 +519,23 @@ function text(model) {
   return out.join('\n') + '\n';
 }
 
+const BEGIN = '<!-- cost-model:begin -->';
+const END = '<!-- cost-model:end -->';
+
+/** Puts the generated block between the markers of docs/cost.md (the page's tests compare the two). */
+function updateDoc(block) {
+  const path = fileURLToPath(new URL('../docs/cost.md', import.meta.url));
+  const page = readFileSync(path, 'utf8');
+  const start = page.indexOf(BEGIN);
+  const end = page.indexOf(END);
+  if (start < 0 || end < start) {
+    process.stderr.write(`cost-model: ${path} lacks the markers ${BEGIN} ... ${END}\n`);
+    process.exit(1);
+  }
+  writeFileSync(path, page.slice(0, start + BEGIN.length) + '\n' + block + page.slice(end));
+  process.stdout.write(`updated ${path}\n`);
+}
+
 function parseArgs(argv) {
   const options = { format: 'text', registry: 'external' };
   for (let i = 0; i < argv.length; i++) {
@@ -499,10 +544,12 @@ function parseArgs(argv) {
       options.format = 'json';
     } else if (a === '--markdown') {
       options.format = 'markdown';
+    } else if (a === '--update-doc') {
+      options.format = 'update-doc';
     } else if (a === '--registry' && (argv[i + 1] === 'acr' || argv[i + 1] === 'external')) {
       options.registry = argv[++i];
     } else {
-      process.stderr.write(`cost-model: unknown argument ${a}\nusage: node scripts/cost-model.mjs [--json | --markdown] [--registry acr|external]\n`);
+      process.stderr.write(`cost-model: unknown argument ${a}\nusage: node scripts/cost-model.mjs [--json | --markdown | --update-doc] [--registry acr|external]\n`);
       process.exit(2);
     }
   }
@@ -515,6 +562,8 @@ if (options.format === 'json') {
   process.stdout.write(JSON.stringify(model, null, 2) + '\n');
 } else if (options.format === 'markdown') {
   process.stdout.write(markdown(model));
+} else if (options.format === 'update-doc') {
+  updateDoc(markdown(model));
 } else {
   process.stdout.write(text(model));
 }
