@@ -117,30 +117,28 @@ const ASSUMPTIONS = {
   telemetryMbPerProcessDay: 20, // platform and system logs per always-on process (estimate)
 };
 
+// Replica sizes (Container Apps consumption: 0.25 vCPU / 0.5 GiB is the smallest).
+const SMALL = { vcpu: 0.25, gib: 0.5 };
+const MEDIUM = { vcpu: 0.5, gib: 1 };
+const LARGE = { vcpu: 1, gib: 2 };
+
+// The larger profiles share one assumed account: it posts, likes and follows less than the
+// enthusiastic single person and reads less through its PDS.
+const TYPICAL_ACCOUNT_DAY = { writes: 20, reads: 1500, uploads: 0.5, serviceAuth: 2 };
+
 const PROFILES = [
   {
-    id: 'person', label: '1 person', accounts: 1,
+    id: 'person', label: '1 person', accounts: 1, dailyCapGb: 0.1,
     perAccountDay: { writes: 50, reads: 10000, uploads: 2, serviceAuth: 5 },
-    dailyCapGb: 0.1,
-    container: { vcpu: 0.25, gib: 0.5 },
-    relay: { vcpu: 0.25, gib: 0.5 },
-    community: { apiReplicas: 1, api: { vcpu: 0.5, gib: 1 }, sequencer: { vcpu: 0.25, gib: 0.5 } },
+    container: SMALL, relay: SMALL, community: { apiReplicas: 1, api: MEDIUM, sequencer: SMALL },
   },
   {
-    id: 'users100', label: '100 users', accounts: 100,
-    perAccountDay: { writes: 20, reads: 1500, uploads: 0.5, serviceAuth: 2 },
-    dailyCapGb: 0.5,
-    container: { vcpu: 0.5, gib: 1 },
-    relay: { vcpu: 0.25, gib: 0.5 },
-    community: { apiReplicas: 1, api: { vcpu: 0.5, gib: 1 }, sequencer: { vcpu: 0.25, gib: 0.5 } },
+    id: 'users100', label: '100 users', accounts: 100, dailyCapGb: 0.5, perAccountDay: TYPICAL_ACCOUNT_DAY,
+    container: MEDIUM, relay: SMALL, community: { apiReplicas: 1, api: MEDIUM, sequencer: SMALL },
   },
   {
-    id: 'users1000', label: '1,000 users', accounts: 1000,
-    perAccountDay: { writes: 20, reads: 1500, uploads: 0.5, serviceAuth: 2 },
-    dailyCapGb: 1,
-    container: { vcpu: 1, gib: 2 },
-    relay: { vcpu: 0.5, gib: 1 },
-    community: { apiReplicas: 2, api: { vcpu: 0.5, gib: 1 }, sequencer: { vcpu: 0.25, gib: 0.5 } },
+    id: 'users1000', label: '1,000 users', accounts: 1000, dailyCapGb: 1, perAccountDay: TYPICAL_ACCOUNT_DAY,
+    container: LARGE, relay: MEDIUM, community: { apiReplicas: 2, api: MEDIUM, sequencer: SMALL },
   },
 ];
 
@@ -293,6 +291,25 @@ function registry(bill, options) {
   }
 }
 
+/** Lines every topology has: keys, capacity, bandwidth, logs, and the optional registry. */
+function sharedLines(bill, profile, act, options, { keyVaultMode, processes, telemetryGb, telemetryBasis }) {
+  keyVault(bill, keyVaultMode, act, profile, processes);
+  storageCapacity(bill, profile, act);
+  egress(bill, act, A.relaySubscribers);
+  telemetry(bill, profile, telemetryGb, telemetryBasis);
+  registry(bill, options);
+}
+
+/** What the container topologies share: wrap mode, warnings-only app logs plus platform logs per process. */
+function containerShared(act, processes) {
+  return {
+    keyVaultMode: 'wrap',
+    processes,
+    telemetryGb: act.month.requests * A.telemetryKbPerContainerRequest / 1e6 + processes * DAYS_PER_MONTH * A.telemetryMbPerProcessDay / 1e3,
+    telemetryBasis: `requests x ${A.telemetryKbPerContainerRequest} KB + ${processes} x ${A.telemetryMbPerProcessDay} MB/day`,
+  };
+}
+
 function serverless(profile, options, websocketActive) {
   const bill = new Bill();
   const act = activity(profile);
@@ -338,12 +355,12 @@ function serverless(profile, options, websocketActive) {
     bill.add('SignalR Service', 'Free tier exhausted daily: the relay falls back to polling (no charge)', messagesPerDay * DAYS_PER_MONTH, 'messages', 0,
       `${Math.round(messagesPerDay)}/day > ${P.signalRFreeMessagesPerDay.value}; Standard_S1 would add $${P.signalRStandardUnit.value}`);
   }
-  keyVault(bill, 'sign', act, profile, 2);
-  storageCapacity(bill, profile, act);
-  egress(bill, act, subscribers);
-  const rawGb = executions * A.telemetryKbPerFunctionExecution / 1e6 + DAYS_PER_MONTH * A.telemetryMbPerProcessDay / 1e3;
-  telemetry(bill, profile, rawGb, `executions x ${A.telemetryKbPerFunctionExecution} KB + ${A.telemetryMbPerProcessDay} MB/day`);
-  registry(bill, options);
+  sharedLines(bill, profile, act, options, {
+    keyVaultMode: 'sign',
+    processes: 2,
+    telemetryGb: executions * A.telemetryKbPerFunctionExecution / 1e6 + DAYS_PER_MONTH * A.telemetryMbPerProcessDay / 1e3,
+    telemetryBasis: `executions x ${A.telemetryKbPerFunctionExecution} KB + ${A.telemetryMbPerProcessDay} MB/day`,
+  });
   return bill;
 }
 
@@ -356,12 +373,7 @@ function container(profile, options, websocketActive) {
   activityStorage(bill, act, subscribers);
   queueWorker(bill, profile);
   idleStorage(bill, 1, subscribers);
-  keyVault(bill, 'wrap', act, profile, 1);
-  storageCapacity(bill, profile, act);
-  egress(bill, act, subscribers);
-  const rawGb = act.month.requests * A.telemetryKbPerContainerRequest / 1e6 + DAYS_PER_MONTH * A.telemetryMbPerProcessDay / 1e3;
-  telemetry(bill, profile, rawGb, `requests x ${A.telemetryKbPerContainerRequest} KB + ${A.telemetryMbPerProcessDay} MB/day`);
-  registry(bill, options);
+  sharedLines(bill, profile, act, options, containerShared(act, 1));
   return bill;
 }
 
@@ -378,12 +390,7 @@ function community(profile, options, websocketActive) {
   queueWorker(bill, profile);
   const processes = c.apiReplicas + 1;
   idleStorage(bill, processes, subscribers);
-  keyVault(bill, 'wrap', act, profile, processes);
-  storageCapacity(bill, profile, act);
-  egress(bill, act, subscribers);
-  const rawGb = act.month.requests * A.telemetryKbPerContainerRequest / 1e6 + processes * DAYS_PER_MONTH * A.telemetryMbPerProcessDay / 1e3;
-  telemetry(bill, profile, rawGb, `requests x ${A.telemetryKbPerContainerRequest} KB + ${processes} x ${A.telemetryMbPerProcessDay} MB/day`);
-  registry(bill, options);
+  sharedLines(bill, profile, act, options, containerShared(act, processes));
   return bill;
 }
 
@@ -441,19 +448,19 @@ function markdown(model) {
   const get = (t, p) => model.results.find(r => r.topology === t && r.profile === p);
   out.push(`Prices: ${model.priceDate}, ${model.region}; a month is ${model.monthHours} hours.`);
   out.push('');
-  out.push(`| topology | ${PROFILES.map(p => p.label).join(' | ')} |`);
-  out.push(`| --- | ${PROFILES.map(() => '---:').join(' | ')} |`);
-  for (const t of TOPOLOGIES) {
-    out.push(`| \`${t.id}\` | ${PROFILES.map(p => money(get(t.id, p.id).total)).join(' | ')} |`);
-  }
+  // One summary table per billing case: the idle rate when idle, and the active rate all month.
+  const summary = field => {
+    out.push(`| topology | ${PROFILES.map(p => p.label).join(' | ')} |`);
+    out.push(`| --- | ${PROFILES.map(() => '---:').join(' | ')} |`);
+    for (const t of TOPOLOGIES) {
+      out.push(`| \`${t.id}\` | ${PROFILES.map(p => money(get(t.id, p.id)[field])).join(' | ')} |`);
+    }
+  };
+  summary('total');
   out.push('');
   out.push('If an open firehose WebSocket keeps the always-on replica at the active rate (unverified, see below):');
   out.push('');
-  out.push(`| topology | ${PROFILES.map(p => p.label).join(' | ')} |`);
-  out.push(`| --- | ${PROFILES.map(() => '---:').join(' | ')} |`);
-  for (const t of TOPOLOGIES) {
-    out.push(`| \`${t.id}\` | ${PROFILES.map(p => money(get(t.id, p.id).totalIfWebSocketKeepsActive)).join(' | ')} |`);
-  }
+  summary('totalIfWebSocketKeepsActive');
   out.push('');
   out.push('Targets:');
   out.push('');
