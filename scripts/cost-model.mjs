@@ -96,7 +96,7 @@ const ASSUMPTIONS = {
   relaySubscribers: 2, // relays holding subscribeRepos open (e.g. bsky.network and one more)
   subscriberIdlePollSeconds: 15, // SubscribeRepos re-reads the log every 15 s when nothing was announced
   relayPollSeconds: 2, // PDS_RELAY_POLL_MS default: a relay process apart from the sequencer reads the latest seq
-  queueWorkerIdlePollSeconds: 1, // QueueSequencerWorker.IdlePoll
+  queueWorkerIdlePollSeconds: 10, // QueueSequencerWorker.MaxIdlePoll (idle polls back off from 1 s to 10 s)
   functionsHostQueuePollSeconds: 2, // host.json queues.maxPollingInterval
   functionsHostLeaseSeconds: 10, // the Functions host's own blob lease renewals while an instance lives (estimate)
   functionsScaleCheckSeconds: 10, // the platform's queue-length checks for scaling (estimate)
@@ -215,7 +215,12 @@ function idleStorage(bill, processes, subscribers) {
 /** The queue-polling sequencer worker of the container and community topologies: idle polls, outbox sweep, hourly trim. */
 function queueWorker(bill, profile) {
   bill.add('Queue Storage', 'sequencer worker idle polls', MONTH_SECONDS / A.queueWorkerIdlePollSeconds, 'operations', P.queueTransaction.value,
-    `${MONTH_SECONDS} s / ${A.queueWorkerIdlePollSeconds} s (QueueSequencerWorker.IdlePoll)`);
+    `${MONTH_SECONDS} s / ${A.queueWorkerIdlePollSeconds} s (QueueSequencerWorker.MaxIdlePoll)`);
+  sweepAndTrim(bill, profile);
+}
+
+/** Every topology's outbox sweep (every 5 min: the worker, or the Functions `sweep` timer) and hourly log trim. */
+function sweepAndTrim(bill, profile) {
   const pages = 1 + Math.floor(profile.accounts / A.accountsPerSweepPage);
   bill.add('Table Storage', 'outbox sweep for lost wake-ups (every 5 min)', (MONTH_SECONDS / A.sweepEverySeconds) * pages, 'transactions', P.tableTransaction.value,
     `${MONTH_SECONDS / A.sweepEverySeconds} sweeps x ${pages} page(s)`);
@@ -323,14 +328,15 @@ function serverless(profile, options, websocketActive) {
   // instance merge, which the busy fraction accounts for under load.
   const longest = Math.max(...Object.values(A.executionSeconds));
   const periodSeconds = Math.max(P.flexMinimumSeconds.value, Math.ceil(longest * 10) / 10);
-  const periodsPerDay = act.day.busyPeriods + act.day.writes; // + one sequencer invocation per write
+  const sweepsPerDay = 86400 / A.sweepEverySeconds; // the `sweep` timer function
+  const periodsPerDay = act.day.busyPeriods + act.day.writes + sweepsPerDay; // + one sequencer invocation per write, + sweeps
   const billedSeconds = MONTH_SECONDS * busyFraction(periodsPerDay * periodSeconds);
   const gbSeconds = billedSeconds * A.functionsInstanceMemoryGb;
   bill.add('Functions (Flex Consumption)', 'on-demand execution time', gbSeconds - P.flexFreeGbSeconds.value, 'GB-s', P.flexGbSecond.value,
     `${Math.round(billedSeconds)} billed s (${Math.round(periodsPerDay)} activity periods/day of ${periodSeconds} s) x ${A.functionsInstanceMemoryGb} GB - ${P.flexFreeGbSeconds.value} free`);
-  const executions = m.requests + m.writes;
+  const executions = m.requests + m.writes + sweepsPerDay * DAYS_PER_MONTH;
   bill.add('Functions (Flex Consumption)', 'executions', executions - P.flexFreeExecutions.value, 'executions', P.flexExecution.value,
-    `requests + one sequencer execution per write, - ${P.flexFreeExecutions.value} free`);
+    `requests + one sequencer execution per write + ${sweepsPerDay} sweeps a day, - ${P.flexFreeExecutions.value} free`);
 
   // While an instance lives its host polls the queue and renews its lease; the platform checks
   // the queue length to scale from zero.
@@ -344,6 +350,7 @@ function serverless(profile, options, websocketActive) {
 
   activityStorage(bill, act, subscribers);
   idleStorage(bill, 2, subscribers);
+  sweepAndTrim(bill, profile);
   bill.add('Table Storage', 'relay reads the latest seq when it heard nothing', MONTH_SECONDS / A.relayPollSeconds, 'transactions', P.tableTransaction.value,
     `${MONTH_SECONDS} s / ${A.relayPollSeconds} s (PDS_RELAY_POLL_MS)`);
 

@@ -22,7 +22,8 @@ public static class FunctionsInvocation
     /// (<c>{"did": "..."}</c>); the outbox says what to do. A message without a DID (or the sweep
     /// timer) drains every repository's outbox.
     /// </summary>
-    public static async Task SequencerAsync(HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, ILogger<SequencerService> log)
+    public static async Task SequencerAsync(
+        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, CrawlNotifier crawlers, ILogger<SequencerService> log)
     {
         if (await ReadTriggerAsync(http, "item") is not { } item)
         {
@@ -34,6 +35,7 @@ public static class FunctionsInvocation
         if (events.Count > 0)
         {
             await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
+            crawlers.NotifyActivity();
         }
         var line = events.Count == 0
             ? "nothing to sequence"
@@ -47,12 +49,14 @@ public static class FunctionsInvocation
     /// lost between a commit and its queue message, and trims the log to the replay window.
     /// </summary>
     public static async Task SweepAsync(
-        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, LogRetention retention, ILogger<SequencerService> log)
+        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, CrawlNotifier crawlers, LogRetention retention,
+        ILogger<SequencerService> log)
     {
         var events = await sequencer.DrainAsync(null, http.RequestAborted);
         if (events.Count > 0)
         {
             await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
+            crawlers.NotifyActivity();
         }
         await retention.TrimIfDueAsync(http.RequestAborted);
         var line = events.Count == 0 ? "sweep: no lost wake-ups" : $"sweep: sequenced {events.Count} event(s) whose wake-up was lost";

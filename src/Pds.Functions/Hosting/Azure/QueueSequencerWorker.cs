@@ -18,7 +18,14 @@ public sealed class QueueSequencerWorker(
     SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, IFirehoseAnnouncer announcer,
     CrawlNotifier crawlers, LogRetention retention, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Idle polls back off from 1 s to 10 s: at one poll a second the queue alone would cost
+    /// more per month than the rest of a personal PDS's storage. A commit in this process nudges
+    /// the loop at once; one made elsewhere (a scaled-out api) waits at most the current interval.
+    /// </summary>
+    private static readonly TimeSpan MinIdlePoll = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan MaxIdlePoll = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _nudge = new(0, 1);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -33,6 +40,7 @@ public sealed class QueueSequencerWorker(
             {
                 await announcer.AnnounceAsync(latest, stoppingToken);
             }
+            var idlePoll = MinIdlePoll;
             while (!stoppingToken.IsCancellationRequested)
             {
                 var busy = false;
@@ -48,10 +56,13 @@ public sealed class QueueSequencerWorker(
                 {
                     logger.LogError(e, "sequencer pass failed; retrying");
                 }
-                if (!busy)
+                if (busy)
                 {
-                    await _nudge.WaitAsync(IdlePoll, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                    idlePoll = MinIdlePoll;
+                    continue;
                 }
+                var nudged = await _nudge.WaitAsync(idlePoll, stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default);
+                idlePoll = nudged ? MinIdlePoll : TimeSpan.FromTicks(Math.Min(MaxIdlePoll.Ticks, idlePoll.Ticks * 2));
             }
         }
         finally
