@@ -58,7 +58,11 @@ public static class PdsHost
                 services.AddHostedService<SequencerWorker>();
             }
         }
-        services.AddHostedService<BlobJanitor>();
+        if (config.Roles.HasFlag(PdsRoles.Api))
+        {
+            // Temporary uploads belong to the api role; a relay never touches media.
+            services.AddHostedService<BlobJanitor>();
+        }
 
         services.AddSingleton<RepoService>();
         services.AddSingleton<SessionService>();

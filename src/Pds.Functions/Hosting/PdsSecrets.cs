@@ -25,6 +25,12 @@ public sealed record PdsSecrets(string AdminPassword, byte[] JwtSecret, byte[] P
             Directory.CreateDirectory(config.DataDirectory);
         }
         var stored = useFile && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [] : [];
+        // A relay alone serves the firehose and forwards the rest: it never checks a token, signs
+        // or seals anything, so it needs none of the secrets (and must not ask operators for them).
+        if (!config.Roles.HasFlag(PdsRoles.Api) && !config.Roles.HasFlag(PdsRoles.Sequencer))
+        {
+            return Ephemeral();
+        }
         if (!config.IsLocal)
         {
             var missing = new List<string>();
@@ -68,6 +74,11 @@ public sealed record PdsSecrets(string AdminPassword, byte[] JwtSecret, byte[] P
             throw new ConfigException("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX must be 64 hex characters");
         }
     }
+
+    /// <summary>Random values held in memory only, for a process that uses none of them.</summary>
+    private static PdsSecrets Ephemeral() => new(
+        Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), RandomNumberGenerator.GetBytes(32),
+        Pds.Core.Crypto.Keypair.Generate(Pds.Core.Crypto.KeyType.Secp256k1).ExportPrivateKey(), RandomNumberGenerator.GetBytes(32));
 
     private static string? Stored(JsonObject o, string name) => o[name]?.GetValueKind() == JsonValueKind.String ? (string?)o[name] : null;
 
