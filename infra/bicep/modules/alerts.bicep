@@ -125,7 +125,7 @@ resource serverErrors 'Microsoft.Insights/metricAlerts@2018-03-01' = {
           metricNamespace: 'Microsoft.App/containerApps'
           metricName: 'Requests'
           dimensions: [
-            { name: 'statusCodeCategory', operator: 'Include', values: [ '5xx' ] }
+            { name: 'StatusCodeCategory', operator: 'Include', values: [ '5xx' ] }
           ]
           operator: 'GreaterThan'
           threshold: 10
