@@ -101,12 +101,9 @@ public sealed class DeployScriptTests : IDisposable
     {
         var result = await RunAsync(["-g", "pds-rg", "-t", "container", "--hostname", "pds.example.com", "--apex", "--dry-run"]);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("--name pds-plc-rotation-key --file", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--parameters @" + Path.Combine(RepoPaths.Root, "infra", "bicep", "container.parameters.json"), result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("A      pds.example.com", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("config-zip", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("package.sh", result.Stdout, StringComparison.Ordinal);
+        AssertSucceeded(result,
+            contains: ["--name pds-plc-rotation-key --file", "--parameters @" + Path.Combine(RepoPaths.Root, "infra", "bicep", "container.parameters.json"), "A      pds.example.com"],
+            lacks: ["config-zip", "package.sh"]);
     }
 
     [Fact]
@@ -114,10 +111,7 @@ public sealed class DeployScriptTests : IDisposable
     {
         var result = await RunAsync(["-g", "pds-rg", "-t", "community", "--hostname", "pds.example.com", "--what-if", "--dry-run"]);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("+ az deployment group what-if --resource-group pds-rg", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("deployment group create", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret set", result.Stdout, StringComparison.Ordinal);
+        AssertSucceeded(result, contains: ["+ az deployment group what-if --resource-group pds-rg"], lacks: ["deployment group create", "secret set"]);
     }
 
     [Fact]
@@ -131,6 +125,19 @@ public sealed class DeployScriptTests : IDisposable
         {
             var lint = await ScriptRunner.RunAsync(shellcheck, [Script, Path.Combine(RepoPaths.Root, "scripts", "install-test-deps.sh")], RepoPaths.Root);
             Assert.True(lint.ExitCode == 0, lint.ToString());
+        }
+    }
+
+    private static void AssertSucceeded(ScriptRunner.Result result, string[] contains, string[] lacks)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var text in contains)
+        {
+            Assert.True(result.Stdout.Contains(text, StringComparison.Ordinal), $"missing: {text}\n{result}");
+        }
+        foreach (var text in lacks)
+        {
+            Assert.False(result.Stdout.Contains(text, StringComparison.Ordinal), $"unexpected: {text}\n{result}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pds.TestSupport;
 
 namespace Pds.Functions.Tests.Infra;
 
@@ -13,18 +14,7 @@ public static class ScriptRunner
     public static async Task<Result> RunAsync(
         string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
+        var info = ChildProcess.StartInfo(fileName, args, workingDirectory);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
