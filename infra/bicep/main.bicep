@@ -61,8 +61,8 @@ param deployerPrincipalId string = ''
 @allowed([ 'User', 'ServicePrincipal', 'Group' ])
 param deployerPrincipalType string = 'User'
 
-@description('Log Analytics ingestion cap per day in GB (a string: Bicep has no decimals).')
-param logDailyCapGb string = '0.2'
+@description('Log Analytics ingestion cap per day in GB (a string: Bicep has no decimals). 0.15 GB x 31 days stays inside the free 5 GB a month.')
+param logDailyCapGb string = '0.15'
 
 @minValue(1)
 @maxValue(100)
