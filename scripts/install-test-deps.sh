@@ -36,3 +36,11 @@ for lock in tests/*/package-lock.json; do
   fi
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done
+
+# tests/bicep's parser is a native module. Both packages ship prebuilt linux-x64 binaries that
+# load without an install script; where no prebuild fits (another platform or Node ABI), build
+# them from source once (npm 11 only runs install scripts when asked).
+if [ -d tests/bicep/node_modules ] && ! (cd tests/bicep && node -e "require('tree-sitter'); require('tree-sitter-bicep')" >/dev/null 2>&1); then
+  (cd tests/bicep && npm rebuild tree-sitter tree-sitter-bicep --foreground-scripts --loglevel=error)
+  (cd tests/bicep && node -e "require('tree-sitter'); require('tree-sitter-bicep')")
+fi

@@ -23,6 +23,19 @@ public sealed class ChildProcess : IDisposable
     {
         _readyLine = readyLine;
         _stopsOnStdinClose = stopsOnStdinClose;
+        _process = new Process { StartInfo = StartInfo(fileName, arguments, workingDirectory), EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException(
+            $"{Path.GetFileName(fileName)} exited early:\n{Output}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>A process with every standard stream redirected and its arguments passed one by one (no shell quoting).</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)
+    {
         var info = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
@@ -35,14 +48,7 @@ public sealed class ChildProcess : IDisposable
         {
             info.ArgumentList.Add(a);
         }
-        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException(
-            $"{Path.GetFileName(fileName)} exited early:\n{Output}"));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        return info;
     }
 
     public int Id => _process.Id;
