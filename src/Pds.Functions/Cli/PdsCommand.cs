@@ -29,6 +29,8 @@ public static class PdsCommand
             AccountCommand.Create(context),
             InviteCommand.Create(context),
             RequestCrawlCommand.Create(context),
+            BackupCommand.CreateBackup(context),
+            BackupCommand.CreateRestore(context),
         };
 
     /// <summary>Parses and runs one command line. Exit codes: 0 ok, 1 bad input, 2 usage error.</summary>

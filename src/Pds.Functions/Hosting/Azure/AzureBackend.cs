@@ -116,14 +116,14 @@ public sealed class AzureBackend : IPdsBackend
     }
 
     /// <summary>Managed identity (or the environment's AZURE_* settings) when no account key is configured.</summary>
-    private static TokenCredential? Credential(PdsConfig config) =>
+    internal static TokenCredential? Credential(PdsConfig config) =>
         config.AzureStorageConnectionString is not null && config.KeyVaultUrl is null
             ? null
             : config.AzureClientId is { } clientId
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
                 : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
 
-    private static StorageConnection Connection(PdsConfig config, TokenCredential? credential)
+    internal static StorageConnection Connection(PdsConfig config, TokenCredential? credential)
     {
         if (config.AzureStorageConnectionString is { } connectionString)
         {
