@@ -17,11 +17,9 @@ public sealed class ChildProcess : IDisposable
 
     /// <param name="readyLine">Maps an output line to the ready value, or null while not ready.</param>
     /// <param name="stopsOnStdinClose">The child exits by itself when its input closes; otherwise it is killed at once.</param>
-    /// <param name="environment">Variables to set for the child; a null value removes an inherited one.</param>
     public ChildProcess(
         string fileName, IEnumerable<string> arguments, string workingDirectory,
-        Func<string, string?>? readyLine = null, bool stopsOnStdinClose = false,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        Func<string, string?>? readyLine = null, bool stopsOnStdinClose = false)
     {
         _readyLine = readyLine;
         _stopsOnStdinClose = stopsOnStdinClose;
@@ -37,10 +35,6 @@ public sealed class ChildProcess : IDisposable
         {
             info.ArgumentList.Add(a);
         }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[name] = value;
-        }
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -53,9 +47,6 @@ public sealed class ChildProcess : IDisposable
 
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
-
-    /// <summary>The exit code once the process has exited, for failure messages.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     public string Output
     {

@@ -14,7 +14,7 @@ public sealed class PackagedHandler : IAsyncDisposable
     private readonly ChildProcess _process;
     private readonly string _data;
 
-    private PackagedHandler(ChildProcess process, int port, string data)
+    private PackagedHandler(ChildProcess process, string port, string data)
     {
         _process = process;
         _data = data;
@@ -27,21 +27,27 @@ public sealed class PackagedHandler : IAsyncDisposable
 
     public static async Task<PackagedHandler> StartAsync(FunctionAppPackage package, Uri plcUrl)
     {
-        var port = OperatorCli.AdminCli.FreePort();
+        var port = OperatorCli.AdminCli.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var data = Path.Combine(Path.GetTempPath(), "pds-package-data-" + Guid.NewGuid().ToString("N"));
-        var environment = new Dictionary<string, string?>
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["FUNCTIONS_HTTPWORKER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString(),
-            ["FUNCTIONS_APP_ROOT_PATH"] = package.Root,
-            ["PDS_DATA_DIRECTORY"] = data,
-            ["PDS_DID_PLC_URL"] = plcUrl.ToString().TrimEnd('/'),
-            // Self-contained: neither the dotnet muxer nor an installed runtime may be needed.
-            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
-            ["DOTNET_ROOT"] = null,
-        };
-        var process = new ChildProcess(package.Executable, package.Arguments, package.Root, environment: environment);
+        // env -i then exec: the handler is this very process, with only the variables the host
+        // would add (plus a PATH without the .NET SDK and a HOME), so nothing of the test host's
+        // environment (DOTNET_ROOT, MSBuild settings) can make it work where Azure would not.
+        var env = RepoPaths.FindExecutable("env") ?? throw new InvalidOperationException("env is not on PATH");
+        string[] arguments =
+        [
+            "-i",
+            "PATH=/usr/local/bin:/usr/bin:/bin",
+            "HOME=" + data,
+            "FUNCTIONS_CUSTOMHANDLER_PORT=" + port,
+            "FUNCTIONS_HTTPWORKER_PORT=" + port,
+            "FUNCTIONS_CUSTOMHANDLER_WORKER_ID=" + Guid.NewGuid(),
+            "FUNCTIONS_APP_ROOT_PATH=" + package.Root,
+            "PDS_DATA_DIRECTORY=" + data,
+            "PDS_DID_PLC_URL=" + plcUrl.ToString().TrimEnd('/'),
+            package.Executable,
+            .. package.Arguments,
+        ];
+        var process = new ChildProcess(env, arguments, package.Root);
         var handler = new PackagedHandler(process, port, data);
         try
         {
@@ -64,7 +70,7 @@ public sealed class PackagedHandler : IAsyncDisposable
             if (_process.HasExited)
             {
                 await Task.Delay(500); // let the last output lines arrive
-                throw new InvalidOperationException($"the handler exited with {_process.ExitCode} during startup:\n{Output}");
+                throw new InvalidOperationException($"the handler exited during startup:\n{Output}");
             }
             try
             {

@@ -43,15 +43,16 @@ public sealed class PackagedHandlerTests(FunctionAppPackage package, PlcServerFi
         var created = await SendAsync(Forwarded(HttpMethod.Post, "xrpc/com.atproto.server.createAccount",
             new JsonObject { ["handle"] = handle, ["email"] = handle + "@example.com", ["password"] = PdsServerFixture.Password }));
         Assert.True(created.Status == HttpStatusCode.OK, $"createAccount: {created.Code} {created.Text}\n{_handler.Output}");
-        Assert.StartsWith("did:plc:", (string?)created.Json["did"]);
+        var did = (string)created.Json["did"]!;
+        Assert.StartsWith("did:plc:", did);
 
-        var first = await InvokeSequencerAsync(dequeueCount: 1);
+        var first = await InvokeAsync("sequencer", Trigger("queueTrigger", did), dequeueCount: 1);
         Assert.True(first.Status == HttpStatusCode.OK, $"sequencer: {first.Code} {first.Text}\n{_handler.Output}");
         AssertInvocationResult(first);
         Assert.StartsWith("sequenced ", (string?)first.Json["Logs"]![0]);
 
         // Queues deliver at least once: the same wake-up again finds nothing left.
-        var again = await InvokeSequencerAsync(dequeueCount: 2);
+        var again = await InvokeAsync("sequencer", Trigger("queueTrigger", did), dequeueCount: 2);
         AssertInvocationResult(again);
         Assert.Equal("nothing to sequence", (string?)again.Json["Logs"]![0]);
     }
@@ -62,6 +63,29 @@ public sealed class PackagedHandlerTests(FunctionAppPackage package, PlcServerFi
         var request = HostRequest(HttpMethod.Post, "sequencer");
         request.Content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(request)).Status);
+    }
+
+    [Fact]
+    public async Task EveryNonHttpFunction_AnswersItsInvocationInTheHostsFormat()
+    {
+        var functions = Directory.GetDirectories(package.Root).Where(d => File.Exists(Path.Combine(d, "function.json")));
+        var invoked = 0;
+        foreach (var folder in functions)
+        {
+            var bindings = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "function.json")))!["bindings"]!.AsArray();
+            var trigger = bindings.Single(b => (string?)b!["direction"] == "in")!;
+            var type = (string)trigger["type"]!;
+            if (type == "httpTrigger")
+            {
+                continue;
+            }
+            var name = Path.GetFileName(folder);
+            var response = await InvokeAsync(name, Trigger(type, "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"), binding: (string)trigger["name"]!);
+            Assert.True(response.Status == HttpStatusCode.OK, $"{name}: {response.Code} {response.Text}\n{_handler.Output}");
+            AssertInvocationResult(response);
+            invoked++;
+        }
+        Assert.NotEqual(0, invoked);
     }
 
     /// <summary>The host's invocation result: 2xx JSON with Outputs (no output bindings), Logs and a null ReturnValue.</summary>
@@ -77,28 +101,46 @@ public sealed class PackagedHandlerTests(FunctionAppPackage package, PlcServerFi
     }
 
     /// <summary>
-    /// A queue-triggered invocation as the host sends it: the message text (the host already took
-    /// off the queue's base64) serialised as a JSON string once more inside Data.item.
+    /// The value the host puts in Data.{binding} for a trigger: a queue message's text (the host
+    /// already took off the queue's base64) serialised as a JSON string once more; a timer's
+    /// TimerInfo object. Other trigger types have no sample yet, so a new one fails here first.
     /// </summary>
-    private Task<XrpcResponse> InvokeSequencerAsync(int dequeueCount)
+    private static JsonNode Trigger(string type, string did) => type switch
     {
-        const string message = """{"wake":"sequencer"}""";
+        "queueTrigger" => JsonSerializer.Serialize(new JsonObject { ["did"] = did }.ToJsonString()),
+        "timerTrigger" => new JsonObject
+        {
+            ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
+            ["ScheduleStatus"] = new JsonObject
+            {
+                ["Last"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
+                ["Next"] = DateTimeOffset.UtcNow.AddMinutes(5).ToString("O"),
+                ["LastUpdated"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
+            },
+            ["IsPastDue"] = false,
+        },
+        _ => throw new InvalidOperationException($"no sample invocation for a {type}: add one to this test"),
+    };
+
+    /// <summary>A non-HTTP invocation as the host sends it: <c>POST /{function}</c> with Data and Metadata.</summary>
+    private Task<XrpcResponse> InvokeAsync(string function, JsonNode trigger, int dequeueCount = 1, string binding = "item")
+    {
         var now = DateTimeOffset.UtcNow;
         var invocation = new JsonObject
         {
-            ["Data"] = new JsonObject { ["item"] = JsonSerializer.Serialize(message) },
+            ["Data"] = new JsonObject { [binding] = trigger },
             ["Metadata"] = new JsonObject
             {
                 ["DequeueCount"] = dequeueCount,
-                ["ExpirationTime"] = now.AddDays(7).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+                ["ExpirationTime"] = now.AddDays(7).ToString("O"),
                 ["Id"] = "800ae4b3-bdd2-4c08-badd-f08e5a34b865",
-                ["InsertionTime"] = now.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-                ["NextVisibleTime"] = now.AddSeconds(10).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+                ["InsertionTime"] = now.ToString("O"),
+                ["NextVisibleTime"] = now.AddSeconds(10).ToString("O"),
                 ["PopReceipt"] = "AgAAAAMAAAAAAAAAAgtnj8x+1QE=",
-                ["sys"] = new JsonObject { ["MethodName"] = "sequencer", ["UtcNow"] = now.ToString("O"), ["RandGuid"] = Guid.NewGuid().ToString() },
+                ["sys"] = new JsonObject { ["MethodName"] = function, ["UtcNow"] = now.ToString("O"), ["RandGuid"] = Guid.NewGuid().ToString() },
             },
         };
-        var request = HostRequest(HttpMethod.Post, "sequencer");
+        var request = HostRequest(HttpMethod.Post, function);
         request.Content = new StringContent(invocation.ToJsonString(), Encoding.UTF8, "application/json");
         return SendAsync(request);
     }
