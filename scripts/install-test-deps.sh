@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: dnsmasq (a real DNS server for the
-# handle-resolution tests), unzip (the Functions package tests) and the pinned npm packages
-# of every tests/* folder with a package-lock.json. Idempotent: safe to run before every test run.
+# handle-resolution tests), unzip and python3 (the Functions package tests), and the pinned npm
+# packages of every tests/* folder with a package-lock.json. Idempotent: safe to run before every
+# test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +18,15 @@ as_root() {
 }
 
 # dnsmasq lives in /usr/sbin, which is not on every PATH. unzip unpacks the Functions package
-# in its tests exactly as an operator would (keeping Unix modes).
+# in its tests as an operator would (keeping Unix modes).
 apt_packages=()
 if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
   # dnsmasq-base is the binary alone; the full "dnsmasq" package would also enable a system service.
   apt_packages+=(dnsmasq-base)
 fi
 command -v unzip >/dev/null 2>&1 || apt_packages+=(unzip)
+# scripts/package.sh zips with Python's zipfile (it records Unix modes).
+command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"

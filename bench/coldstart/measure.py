@@ -124,6 +124,8 @@ def main():
     parser.add_argument("--fresh-data", action="store_true", help="a new data directory for every run")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the handler")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     extra = {}
     for kv in args.env:
         name, sep, value = kv.partition("=")

@@ -6,7 +6,8 @@
 # Builds artifacts/functionapp.zip (scripts/package.sh) unless --skip-build or --zip, unzips it
 # with unzip (Unix modes kept) into a temporary app root, and N times (default 10) starts the
 # handler exactly as the Functions host would and times process start -> first 200 from
-# /xrpc/_health and from describeServer. Prints min/median/p90 in ms. --env passes runtime knobs
+# /xrpc/_health and from describeServer. Prints min/median/p90 in ms, and the CPU time the
+# handler used by then (steadier on a busy machine). --env passes runtime knobs
 # (e.g. DOTNET_TieredPGO=0) to the handler for comparisons without rebuilding.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --fresh-data) measure_args+=(--fresh-data); shift ;;
     --skip-build) build=0; shift ;;
     --zip) zip="$2"; build=0; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
