@@ -31,7 +31,17 @@ public static class ServeCommand
             await context.Error.WriteLineAsync($"pds: {e.Message}");
             return ExitCodes.Failed;
         }
-        var app = await PdsHost.BuildAsync(config, secrets);
+        WebApplication app;
+        try
+        {
+            app = await PdsHost.BuildAsync(config, secrets);
+        }
+        catch (ConfigException e)
+        {
+            // Backend settings are checked as storage opens (e.g. AzureWebJobsStorage).
+            await context.Error.WriteLineAsync($"pds: {e.Message}");
+            return ExitCodes.Failed;
+        }
         try
         {
             await app.StartAsync(ct);
