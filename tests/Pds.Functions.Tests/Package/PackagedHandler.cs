@@ -25,7 +25,8 @@ public sealed class PackagedHandler : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<PackagedHandler> StartAsync(FunctionAppPackage package, Uri plcUrl)
+    /// <param name="settings">More app settings (NAME=value), as the Function App's configuration would add.</param>
+    public static async Task<PackagedHandler> StartAsync(FunctionAppPackage package, Uri plcUrl, IEnumerable<string>? settings = null)
     {
         var port = OperatorCli.AdminCli.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var data = Path.Combine(Path.GetTempPath(), "pds-package-data-" + Guid.NewGuid().ToString("N"));
@@ -44,6 +45,7 @@ public sealed class PackagedHandler : IAsyncDisposable
             "FUNCTIONS_APP_ROOT_PATH=" + package.Root,
             "PDS_DATA_DIRECTORY=" + data,
             "PDS_DID_PLC_URL=" + plcUrl.ToString().TrimEnd('/'),
+            .. settings ?? [],
             package.Executable,
             .. package.Arguments,
         ];

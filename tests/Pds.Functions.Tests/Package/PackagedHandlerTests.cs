@@ -7,17 +7,33 @@ using Pds.TestSupport;
 
 namespace Pds.Functions.Tests.Package;
 
+/// <summary>The package on the embedded default (a local data directory).</summary>
+[Collection(FunctionAppPackageCollection.Name)]
+public sealed class PackagedHandlerSqliteTests(FunctionAppPackage package, PlcServerFixture plc)
+    : PackagedHandlerTests(package, plc), IClassFixture<PlcServerFixture>;
+
+/// <summary>The package as deployed: the Azure backend (here on Azurite), the sequencer run per queue invocation.</summary>
+[Collection(FunctionAppPackageCollection.Name)]
+public sealed class PackagedHandlerAzureTests(FunctionAppPackage package, PlcServerFixture plc, AzuriteFixture azurite)
+    : PackagedHandlerTests(package, plc), IClassFixture<PlcServerFixture>, IClassFixture<AzuriteFixture>
+{
+    protected override IEnumerable<string> Settings =>
+        ["PDS_STORAGE_BACKEND=azure", "AzureWebJobsStorage=" + azurite.ConnectionString, "PDS_STORAGE_PREFIX=pkg" + Guid.NewGuid().ToString("N")[..8]];
+}
+
 /// <summary>
 /// The unzipped package's handler as a real process, spoken to the way the Functions host speaks
 /// to it: forwarded HTTP requests and queue invocations (<c>POST /sequencer</c>, AZURE.md 1.5).
 /// </summary>
-[Collection(FunctionAppPackageCollection.Name)]
-public sealed class PackagedHandlerTests(FunctionAppPackage package, PlcServerFixture plc) : IClassFixture<PlcServerFixture>, IAsyncLifetime
+public abstract class PackagedHandlerTests(FunctionAppPackage package, PlcServerFixture plc) : IAsyncLifetime
 {
     private const string HostVersion = "4.1041.200.0";
     private PackagedHandler _handler = null!;
 
-    public async Task InitializeAsync() => _handler = await PackagedHandler.StartAsync(package, plc.Url);
+    /// <summary>App settings beyond the host's own.</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
+    public async Task InitializeAsync() => _handler = await PackagedHandler.StartAsync(package, plc.Url, Settings);
 
     public async Task DisposeAsync() => await _handler.DisposeAsync();
 
