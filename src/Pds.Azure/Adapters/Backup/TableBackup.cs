@@ -43,25 +43,31 @@ public static class TableBackup
             {
                 continue;
             }
-            if (line.Length > MaxLineBytes)
-            {
-                throw new FormatException($"{table.TableName} backup line {lineNumber} is longer than any entity can be");
-            }
-            try
-            {
-                using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 4 });
-                pending.Add(TableEntityJson.Read(doc.RootElement, etag: null));
-            }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-            {
-                throw new FormatException($"{table.TableName} backup line {lineNumber} is not a table entity: {e.Message}", e);
-            }
+            pending.Add(ParseLine(line, lineNumber, table.TableName));
             if (pending.Count >= 1000)
             {
                 count += await FlushAsync(table, pending, ct).ConfigureAwait(false);
             }
         }
         return count + await FlushAsync(table, pending, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One backup line as an entity; anything else is a <see cref="FormatException"/> naming the line.</summary>
+    internal static TableEntity ParseLine(string line, int lineNumber, string tableName)
+    {
+        if (line.Length > MaxLineBytes)
+        {
+            throw new FormatException($"{tableName} backup line {lineNumber} is longer than any entity can be");
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 4 });
+            return TableEntityJson.Read(doc.RootElement, etag: null);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or KeyNotFoundException or InvalidCastException)
+        {
+            throw new FormatException($"{tableName} backup line {lineNumber} is not a table entity: {e.Message}", e);
+        }
     }
 
     /// <summary>
