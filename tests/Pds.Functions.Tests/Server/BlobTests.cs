@@ -129,6 +129,47 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
         Assert.Equal(cids.Order(StringComparer.Ordinal), seen);
     }
 
+    [Fact]
+    public async Task GetBlob_ByteRanges_PartialContentOr416()
+    {
+        var account = await server.CreateAccountAsync("range");
+        var png = Png(5000);
+        var blob = (await Upload(account, png, "image/png")).Ok().Json["blob"]!;
+        (await server.CreateRecordAsync(account, "app.bsky.feed.post", WithImage(blob))).Ok();
+        var url = $"xrpc/com.atproto.sync.getBlob?did={account.Did}&cid={(string)blob["ref"]!["$link"]!}";
+
+        async Task<HttpResponseMessage> GetAsync(string? range)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (range is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Range", range);
+            }
+            return await server.Http.SendAsync(request);
+        }
+
+        var middle = await GetAsync("bytes=100-199");
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, middle.StatusCode);
+        Assert.Equal(png[100..200], await middle.Content.ReadAsByteArrayAsync());
+        Assert.Equal("bytes 100-199/5000", middle.Content.Headers.ContentRange?.ToString());
+
+        Assert.Equal(png[4990..], await (await GetAsync("bytes=-10")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(png[4000..], await (await GetAsync("bytes=4000-")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(png[4900..], await (await GetAsync("bytes=4900-999999")).Content.ReadAsByteArrayAsync());
+
+        var beyond = await GetAsync("bytes=5000-");
+        Assert.Equal(System.Net.HttpStatusCode.RequestedRangeNotSatisfiable, beyond.StatusCode);
+        Assert.Equal("bytes */5000", beyond.Content.Headers.ContentRange?.ToString());
+
+        // Several ranges or nonsense: the whole blob, as HTTP allows.
+        foreach (var whole in new[] { "bytes=0-1,5-6", "pages=1-2", "bytes=oops" })
+        {
+            var all = await GetAsync(whole);
+            Assert.Equal(System.Net.HttpStatusCode.OK, all.StatusCode);
+            Assert.Equal(png, await all.Content.ReadAsByteArrayAsync());
+        }
+    }
+
     internal static byte[] Png(int length)
     {
         var bytes = new byte[length];
