@@ -12,8 +12,6 @@ namespace Pds.Sqlite;
 /// </summary>
 public sealed class FileBlobStore : IBlobStore
 {
-    /// <summary>How many leading bytes <see cref="TempBlob.FirstBytes"/> carries for content sniffing.</summary>
-    public const int SniffLength = 256;
 
     private const int BufferSize = 81920;
 
@@ -34,10 +32,7 @@ public sealed class FileBlobStore : IBlobStore
         }
         var key = BlobPaths.NewTempKey();
         var path = _paths.TempFile(key);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var first = new byte[SniffLength];
-        var firstLength = 0;
-        var size = 0L;
+        using var digest = new UploadDigest(maxBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -50,15 +45,7 @@ public sealed class FileBlobStore : IBlobStore
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
                 {
-                    size += read;
-                    if (size > maxBytes)
-                    {
-                        throw new BlobTooLargeException(maxBytes);
-                    }
-                    hash.AppendData(buffer, 0, read);
-                    var sniff = Math.Min(read, SniffLength - firstLength);
-                    buffer.AsSpan(0, sniff).CopyTo(first.AsSpan(firstLength));
-                    firstLength += sniff;
+                    digest.Append(buffer.AsSpan(0, read));
                     await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
                 }
                 // On disk before anyone can make it permanent and reference it from a record.
@@ -74,8 +61,7 @@ public sealed class FileBlobStore : IBlobStore
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        var cid = Cid.FromSha256(Multicodec.Raw, hash.GetHashAndReset());
-        return new TempBlob(key, cid, size, first[..firstLength]);
+        return digest.Complete(key);
     }
 
     /// <summary>Renames the upload into place. Already permanent: the temp file, if any, is just dropped.</summary>

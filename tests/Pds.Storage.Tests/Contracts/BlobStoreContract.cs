@@ -10,6 +10,9 @@ public abstract class BlobStoreContract : ContractTest
 
     protected abstract Task<IBlobStore> CreateAsync();
 
+    /// <summary>Requests a remote store has sent so far (0 for a local one): input checks must not cost any.</summary>
+    protected virtual long RequestsMade => 0;
+
     protected byte[] RandomBytes(int length)
     {
         var bytes = new byte[length];
@@ -190,11 +193,31 @@ public abstract class BlobStoreContract : ContractTest
     {
         var blobs = await CreateAsync();
         var temp = await blobs.PutTempAsync(new MemoryStream([1]), 10);
+        var requests = RequestsMade;
 
         await Assert.ThrowsAsync<ArgumentException>(() => blobs.OpenAsync(did, temp.Cid));
         await Assert.ThrowsAsync<ArgumentException>(() => blobs.MakePermanentAsync(did, temp.TempKey, temp.Cid));
         await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteAsync(did, temp.Cid));
         await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteAllAsync(did));
+        Assert.Equal(requests, RequestsMade);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("..")]
+    [InlineData("0123456789abcdef0123456789abcdeF")]
+    [InlineData("/tmp/0123456789abcdef0123456789ab")]
+    [InlineData("tmp/0123456789abcdef0123456789ab")]
+    [InlineData("0123456789abcdef0123456789abcde/")]
+    [InlineData("")]
+    public async Task TempKey_NotOurShape_Rejected(string tempKey)
+    {
+        var blobs = await CreateAsync();
+        var requests = RequestsMade;
+
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.DeleteTempAsync(tempKey));
+        await Assert.ThrowsAsync<ArgumentException>(() => blobs.MakePermanentAsync(TestIds.Did(), tempKey, Cid.ForRaw([1])));
+        Assert.Equal(requests, RequestsMade);
     }
 
     /// <summary>DIDs that differ only where a naive file or blob name would collapse them stay apart.</summary>

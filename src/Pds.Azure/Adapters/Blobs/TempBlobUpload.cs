@@ -26,9 +26,6 @@ namespace Pds.Azure.Adapters.Blobs;
 /// </summary>
 internal static class TempBlobUpload
 {
-    /// <summary>How many leading bytes <see cref="TempBlob.FirstBytes"/> carries (as FileBlobStore).</summary>
-    public const int SniffLength = 256;
-
     public const int BlockSize = 4 * 1024 * 1024;
 
     /// <summary>Metadata on every temp blob (copied to the permanent one): the raw CID of its bytes.</summary>
@@ -40,10 +37,7 @@ internal static class TempBlobUpload
     {
         var key = AzureBlobNames.NewTempKey();
         var name = AzureBlobNames.Temp(key);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var first = new byte[SniffLength];
-        var firstLength = 0;
-        var size = 0L;
+        using var digest = new UploadDigest(maxBytes);
         var blockIds = new List<string>();
         var sent = false;
         var reusable = true;
@@ -56,15 +50,7 @@ internal static class TempBlobUpload
                 int read;
                 while (filled < BlockSize && (read = await content.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), ct).ConfigureAwait(false)) > 0)
                 {
-                    size += read;
-                    if (size > maxBytes)
-                    {
-                        throw new BlobTooLargeException(maxBytes);
-                    }
-                    hash.AppendData(buffer, filled, read);
-                    var sniff = Math.Min(read, SniffLength - firstLength);
-                    buffer.AsSpan(filled, sniff).CopyTo(first.AsSpan(firstLength));
-                    firstLength += sniff;
+                    digest.Append(buffer.AsSpan(filled, read));
                     filled += read;
                 }
                 if (filled == BlockSize)
@@ -76,8 +62,8 @@ internal static class TempBlobUpload
                     continue;
                 }
 
-                var cid = Cid.FromSha256(Multicodec.Raw, hash.GetHashAndReset());
-                var metadata = new Dictionary<string, string> { [CidMetadata] = cid.ToString() };
+                var temp = digest.Complete(key);
+                var metadata = new Dictionary<string, string> { [CidMetadata] = temp.Cid.ToString() };
                 sent = true;
                 if (blockIds.Count == 0)
                 {
@@ -93,7 +79,7 @@ internal static class TempBlobUpload
                     }
                     await blobs.CommitBlockListAsync(name, blockIds, metadata: metadata, ct: ct).ConfigureAwait(false);
                 }
-                return new TempBlob(key, cid, size, first[..firstLength]);
+                return temp;
             }
         }
         catch when (sent)
