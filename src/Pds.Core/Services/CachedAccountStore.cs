@@ -37,25 +37,29 @@ public sealed class CachedAccountStore(IAccountStore inner, TimeProvider clock, 
 
     public Task<IReadOnlyList<AccountRecord>> ListAsync(int limit, string? cursorDid, CancellationToken ct = default) => inner.ListAsync(limit, cursorDid, ct);
 
-    public Task CreateAsync(AccountRecord account, CancellationToken ct = default) => ForgetAfter(account.Did, inner.CreateAsync(account, ct));
+    public Task CreateAsync(AccountRecord account, CancellationToken ct = default) => ForgetAroundAsync(account.Did, () => inner.CreateAsync(account, ct));
 
-    public Task UpdateHandleAsync(string did, string handle, CancellationToken ct = default) => ForgetAfter(did, inner.UpdateHandleAsync(did, handle, ct));
+    public Task UpdateHandleAsync(string did, string handle, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdateHandleAsync(did, handle, ct));
 
-    public Task UpdatePasswordAsync(string did, string passwordHash, CancellationToken ct = default) => ForgetAfter(did, inner.UpdatePasswordAsync(did, passwordHash, ct));
+    public Task UpdatePasswordAsync(string did, string passwordHash, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdatePasswordAsync(did, passwordHash, ct));
 
-    public Task UpdateEmailAsync(string did, string email, CancellationToken ct = default) => ForgetAfter(did, inner.UpdateEmailAsync(did, email, ct));
+    public Task UpdateEmailAsync(string did, string email, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdateEmailAsync(did, email, ct));
 
-    public Task UpdateStatusAsync(string did, AccountStatus status, CancellationToken ct = default) => ForgetAfter(did, inner.UpdateStatusAsync(did, status, ct));
+    public Task UpdateStatusAsync(string did, AccountStatus status, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdateStatusAsync(did, status, ct));
 
-    public Task DeleteAsync(string did, CancellationToken ct = default) => ForgetAfter(did, inner.DeleteAsync(did, ct));
+    public Task DeleteAsync(string did, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.DeleteAsync(did, ct));
 
-    /// <summary>Forgets before and after: a read racing the change cannot re-cache the old row past it.</summary>
-    private async Task ForgetAfter(string did, Task change)
+    /// <summary>
+    /// Forgets before the change starts and again once it is done, so this process never serves
+    /// the old row after its own change returned. (A read already in flight may still put the old
+    /// row back; the TTL bounds that, as it bounds changes made by other instances.)
+    /// </summary>
+    private async Task ForgetAroundAsync(string did, Func<Task> change)
     {
         _byDid.TryRemove(did, out _);
         try
         {
-            await change.ConfigureAwait(false);
+            await change().ConfigureAwait(false);
         }
         finally
         {

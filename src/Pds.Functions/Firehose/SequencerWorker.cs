@@ -8,7 +8,7 @@ namespace Pds.Functions.Firehose;
 /// it sequences the outbox and announces the new seq; hourly it trims the log to the window.
 /// </summary>
 public sealed class SequencerWorker(
-    SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, IFirehoseAnnouncer announcer, CrawlNotifier crawlers,
+    SequencerService sequencer, IEventLog log, ChannelSequencerSignal signal, IFirehoseAnnouncer announcer, SequencedNotices notices,
     LogRetention retention, ILogger<SequencerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
@@ -24,11 +24,7 @@ public sealed class SequencerWorker(
             try
             {
                 var sequenced = await sequencer.DrainAsync(ct: stoppingToken);
-                if (sequenced.Count > 0)
-                {
-                    await announcer.AnnounceAsync(sequenced[^1].Seq, stoppingToken);
-                    crawlers.NotifyActivity();
-                }
+                await notices.PublishAsync(sequenced, stoppingToken);
                 await retention.TrimIfDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -23,7 +23,7 @@ public static class FunctionsInvocation
     /// timer) drains every repository's outbox.
     /// </summary>
     public static async Task SequencerAsync(
-        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, CrawlNotifier crawlers, ILogger<SequencerService> log)
+        HttpContext http, SequencerService sequencer, SequencedNotices notices, ILogger<SequencerService> log)
     {
         if (await ReadTriggerAsync(http, "item") is not { } item)
         {
@@ -32,11 +32,7 @@ public static class FunctionsInvocation
             return;
         }
         var events = await sequencer.DrainAsync(SequencerMessage.DidOf(item), http.RequestAborted);
-        if (events.Count > 0)
-        {
-            await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
-            crawlers.NotifyActivity();
-        }
+        await notices.PublishAsync(events, http.RequestAborted);
         var line = events.Count == 0
             ? "nothing to sequence"
             : $"sequenced {events.Count} event(s), seq {events[0].Seq}..{events[^1].Seq}";
@@ -49,15 +45,11 @@ public static class FunctionsInvocation
     /// lost between a commit and its queue message, and trims the log to the replay window.
     /// </summary>
     public static async Task SweepAsync(
-        HttpContext http, SequencerService sequencer, IFirehoseAnnouncer announcer, CrawlNotifier crawlers, LogRetention retention,
+        HttpContext http, SequencerService sequencer, SequencedNotices notices, LogRetention retention,
         ILogger<SequencerService> log)
     {
         var events = await sequencer.DrainAsync(null, http.RequestAborted);
-        if (events.Count > 0)
-        {
-            await announcer.AnnounceAsync(events[^1].Seq, http.RequestAborted);
-            crawlers.NotifyActivity();
-        }
+        await notices.PublishAsync(events, http.RequestAborted);
         await retention.TrimIfDueAsync(http.RequestAborted);
         var line = events.Count == 0 ? "sweep: no lost wake-ups" : $"sweep: sequenced {events.Count} event(s) whose wake-up was lost";
         log.LogInformation("{Result}", line);

@@ -47,6 +47,7 @@ public static class PdsHost
         RelaySetup.AddServices(services, config);
         services.AddSingleton(new FirehoseSettings(config.BackfillLimit));
         services.AddSingleton<LogRetention>();
+        services.AddSingleton<SequencedNotices>();
         services.AddSingleton(new CrawlSettings(config.Hostname, config.Crawlers));
         services.AddHttpClient<CrawlNotifier>();
         // Under the Functions host the sequencer runs per queue invocation, not as a loop.

@@ -16,7 +16,7 @@ namespace Pds.Functions.Hosting.Azure;
 /// </summary>
 public sealed class QueueSequencerWorker(
     SequencerService sequencer, IEventLog log, SequencerQueue queue, QueueSequencerSignal signal, IFirehoseAnnouncer announcer,
-    CrawlNotifier crawlers, LogRetention retention, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
+    SequencedNotices notices, LogRetention retention, TimeProvider clock, ILogger<QueueSequencerWorker> logger) : BackgroundService
 {
     /// <summary>
     /// Idle polls back off from 1 s to 10 s: at one poll a second the queue alone would cost
@@ -96,11 +96,7 @@ public sealed class QueueSequencerWorker(
         {
             await queue.Client.DeleteMessageAsync(m.MessageId, m.PopReceipt!, ct);
         }
-        if (sequenced.Count > 0)
-        {
-            await announcer.AnnounceAsync(sequenced.Max(e => e.Seq), ct);
-            crawlers.NotifyActivity();
-        }
+        await notices.PublishAsync(sequenced, ct);
         await retention.TrimIfDueAsync(ct);
         return messages.Count > 0;
     }
