@@ -8,7 +8,7 @@ namespace Pds.Azure.Tests.SignalR;
 public sealed class SignalRHubClientTests : IAsyncLifetime
 {
     private static readonly TimeSpan ServerKeepAlive = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ServerClientTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ServerClientTimeout = TimeSpan.FromSeconds(3);
 
     private RealHub _hub = null!;
 
@@ -95,14 +95,16 @@ public sealed class SignalRHubClientTests : IAsyncLifetime
     [Fact]
     public async Task IdleConnection_BothSidesPing_StaysUp()
     {
-        // The server drops a client silent for 1 s and the client drops a server silent for 2.5 s
-        // (ASP.NET Core checks its timers once a second), so 4 idle seconds need pings both ways.
-        await using var client = new SignalRHubClient(Options(_hub.HubUrl, serverTimeout: TimeSpan.FromSeconds(2.5)));
+        // The server drops a client silent for 3 s and the client drops a server silent for 3 s
+        // (ASP.NET Core checks its timers once a second), so 8 idle seconds need pings both ways.
+        // Pings every 200 ms leave room for a loaded CI machine stalling a thread for a second or
+        // two without that being a failure (a 1 s timeout once failed that way).
+        await using var client = new SignalRHubClient(Options(_hub.HubUrl, serverTimeout: TimeSpan.FromSeconds(3)));
         var events = new EventLog(client);
         var seqs = client.Subscribe("seq");
         await client.StartAsync(CancellationToken.None);
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(8));
         await _hub.Context.Clients.All.SendAsync("seq", 42);
 
         Assert.Equal(42, (await seqs.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Arguments[0].GetInt32());
@@ -114,14 +116,14 @@ public sealed class SignalRHubClientTests : IAsyncLifetime
     [Fact]
     public async Task ClientPingsTooSlow_ServerDropsTheClient_ClientReconnects()
     {
-        // The control case for the test above: pings 1.5 s apart against a 1 s client timeout. (ASP.NET
+        // The control case for the test above: pings 5 s apart against a 3 s client timeout. (ASP.NET
         // Core starts timing a client out only after its first message, so a client that never pings
         // is never dropped: a slow pinger is the observable failure.)
-        await using var client = new SignalRHubClient(Options(_hub.HubUrl, keepAlive: TimeSpan.FromSeconds(1.5)));
+        await using var client = new SignalRHubClient(Options(_hub.HubUrl, keepAlive: TimeSpan.FromSeconds(5)));
         var events = new EventLog(client);
         await client.StartAsync(CancellationToken.None);
 
-        await events.WaitConnectedAsync(2, TimeSpan.FromSeconds(10));
+        await events.WaitConnectedAsync(2, TimeSpan.FromSeconds(20));
 
         Assert.NotEmpty(events.Disconnected);
     }
@@ -234,7 +236,7 @@ public sealed class SignalRHubClientTests : IAsyncLifetime
         HubUrl = hubUrl,
         AccessTokenProvider = _ => ValueTask.FromResult<string?>("token-1"),
         KeepAliveInterval = keepAlive ?? TimeSpan.FromMilliseconds(200),
-        ServerTimeout = serverTimeout ?? TimeSpan.FromSeconds(2),
+        ServerTimeout = serverTimeout ?? TimeSpan.FromSeconds(3),
         HandshakeTimeout = TimeSpan.FromSeconds(5),
         ReconnectDelays = [TimeSpan.FromMilliseconds(50)],
     };
