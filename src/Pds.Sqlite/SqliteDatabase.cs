@@ -27,7 +27,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public string Path { get; }
 
     /// <summary>Opens (creating if needed) the database file and brings its schema up to date.</summary>
-    public static async Task<SqliteDatabase> OpenAsync(string path, CancellationToken ct = default)
+    public static Task<SqliteDatabase> OpenAsync(string path, CancellationToken ct = default) =>
+        OpenAsync(path, SqliteMigrations.Latest, ct);
+
+    /// <summary>Opens at an older schema version (migration tests build their starting point this way).</summary>
+    internal static async Task<SqliteDatabase> OpenAsync(string path, int schemaVersion, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -49,7 +53,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 await using var wal = connection.Sql("PRAGMA journal_mode=WAL;");
                 await wal.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            await SqliteMigrations.ApplyAsync(db, ct).ConfigureAwait(false);
+            await SqliteMigrations.ApplyAsync(db, schemaVersion, ct).ConfigureAwait(false);
             return db;
         }
         catch

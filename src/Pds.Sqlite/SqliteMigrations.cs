@@ -9,17 +9,20 @@ namespace Pds.Sqlite;
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static IReadOnlyList<string> All { get; } = [SqliteSchema.V1];
+    public static IReadOnlyList<string> All { get; } = [SqliteSchema.V1, SqliteSchema.V2];
 
     public static int Latest => All.Count;
 
-    public static async Task ApplyAsync(SqliteDatabase db, CancellationToken ct)
+    public static Task ApplyAsync(SqliteDatabase db, CancellationToken ct) => ApplyAsync(db, Latest, ct);
+
+    /// <summary>Migrates up to <paramref name="target"/> (tests start from an older schema this way).</summary>
+    internal static async Task ApplyAsync(SqliteDatabase db, int target, CancellationToken ct)
     {
         await db.WriteAsync(
             (c, token) => c.ExecuteAsync(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);", token),
             ct).ConfigureAwait(false);
-        for (var applied = await GetVersionAsync(db, ct).ConfigureAwait(false); applied < Latest; applied++)
+        for (var applied = await GetVersionAsync(db, ct).ConfigureAwait(false); applied < target; applied++)
         {
             var next = applied + 1;
             await db.WriteAsync(async (c, token) =>

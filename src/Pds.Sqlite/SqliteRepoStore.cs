@@ -79,9 +79,10 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
         // One connection held for the whole stream: WAL gives it a stable snapshot without
         // blocking the writer.
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = c.Sql(
-            "SELECT cid, data FROM repo_block WHERE did = $did AND ($since IS NULL OR rev > $since) ORDER BY rev, cid;",
-            ("$did", did), ("$since", sinceRev));
+        // The whole repo comes in primary-key order (no sort step); a diff in the order it was written.
+        await using var command = sinceRev is null
+            ? c.Sql("SELECT cid, data FROM repo_block WHERE did = $did ORDER BY cid;", ("$did", did))
+            : c.Sql("SELECT cid, data FROM repo_block WHERE did = $did AND rev > $since ORDER BY rev, cid;", ("$did", did), ("$since", sinceRev));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {

@@ -147,4 +147,24 @@ internal static class SqliteSchema
             tag        BLOB NOT NULL
         );
         """;
+
+    /// <summary>
+    /// Blocks clustered by (did, cid): a point read is one b-tree search instead of index then
+    /// table, and reading a whole repository (getRepo) walks adjacent pages instead of jumping
+    /// to a table row per block. SQLite cannot change a table to WITHOUT ROWID in place, so the
+    /// rows are copied once.
+    /// </summary>
+    public const string V2 = """
+        CREATE TABLE repo_block_clustered (
+            did  TEXT NOT NULL,
+            cid  BLOB NOT NULL,
+            data BLOB NOT NULL,
+            rev  TEXT NOT NULL,
+            PRIMARY KEY (did, cid)
+        ) WITHOUT ROWID;
+        INSERT INTO repo_block_clustered (did, cid, data, rev) SELECT did, cid, data, rev FROM repo_block;
+        DROP TABLE repo_block;
+        ALTER TABLE repo_block_clustered RENAME TO repo_block;
+        CREATE INDEX repo_block_by_rev ON repo_block (did, rev);
+        """;
 }

@@ -48,6 +48,62 @@ internal static class MstNodeCodec
         }
     }
 
+    /// <summary>
+    /// Reads only a node's links, appending its record CIDs (<c>v</c>, in key order) and its
+    /// subtree CIDs (<c>l</c>, then each <c>t</c>) without rebuilding keys or checking layers.
+    /// For walks over a tree this server wrote and validated (repo export): hashing every key to
+    /// check its layer costs more than the rest of the export together.
+    /// </summary>
+    public static void ReadLinks(ReadOnlySpan<byte> bytes, Cid cid, List<Cid> records, List<Cid> subtrees)
+    {
+        try
+        {
+            var r = new DagCborReader(bytes);
+            if (r.ReadMapHeader() != 2 || !r.ReadTextUtf8().SequenceEqual("e"u8))
+            {
+                throw Bad(cid, "expected a map with keys e and l");
+            }
+            var count = r.ReadArrayHeader();
+            var firstSubtree = subtrees.Count;
+            subtrees.Add(null!);
+            for (var i = 0; i < count; i++)
+            {
+                if (r.ReadMapHeader() != 4 || !r.ReadTextUtf8().SequenceEqual("k"u8))
+                {
+                    throw Bad(cid, "entry must be a map with keys k, p, t, v");
+                }
+                r.ReadBytes();
+                ExpectKey(ref r, "p"u8, cid);
+                r.ReadInteger();
+                ExpectKey(ref r, "t"u8, cid);
+                if (r.ReadCidOrNull() is { } right)
+                {
+                    subtrees.Add(right);
+                }
+                ExpectKey(ref r, "v"u8, cid);
+                records.Add(r.ReadCid());
+            }
+            if (!r.ReadTextUtf8().SequenceEqual("l"u8))
+            {
+                throw Bad(cid, "expected key l");
+            }
+            // l comes last on the wire but first in key order.
+            if (r.ReadCidOrNull() is { } left)
+            {
+                subtrees[firstSubtree] = left;
+            }
+            else
+            {
+                subtrees.RemoveAt(firstSubtree);
+            }
+            r.EnsureAtEnd();
+        }
+        catch (DagCborFormatException e)
+        {
+            throw new MstFormatException($"MST node {cid}: {e.Message}");
+        }
+    }
+
     private static MstNode DecodeCore(ReadOnlySpan<byte> bytes, Cid cid, int? height)
     {
         var r = new DagCborReader(bytes);

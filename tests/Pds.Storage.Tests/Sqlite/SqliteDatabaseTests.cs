@@ -46,6 +46,37 @@ public class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Version1Database_ClustersBlocksKeepingEveryRow()
+    {
+        var path = _dir.File("pds.sqlite");
+        await using (var v1 = await SqliteDatabase.OpenAsync(path, 1, default))
+        {
+            await v1.WriteAsync(async (c, ct) =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    await c.ExecuteAsync(
+                        "INSERT INTO repo_block (did, cid, data, rev) VALUES ($did, $cid, $data, $rev);", ct,
+                        ("$did", $"did:plc:{i % 3}"), ("$cid", new byte[] { (byte)i, 1 }), ("$data", new byte[i * 100]), ("$rev", $"rev{i:D3}"));
+                }
+            }, default);
+        }
+
+        await using var db = await SqliteDatabase.OpenAsync(path);
+
+        Assert.Equal(2, await SqliteMigrations.GetVersionAsync(db, default));
+        var rows = await db.ReadAsync((c, ct) => c.QueryAsync(
+            "SELECT did, cid, length(data), rev FROM repo_block ORDER BY rev;", r => (r.GetString(0), r.GetFieldValue<byte[]>(1)[0], r.GetInt64(2), r.GetString(3)), ct), default);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => ($"did:plc:{i % 3}", (byte)i, i * 100L, $"rev{i:D3}")), rows);
+        var ddl = await db.ReadAsync((c, ct) => c.QuerySingleAsync(
+            "SELECT sql FROM sqlite_schema WHERE name = 'repo_block';", r => r.GetString(0), ct), default);
+        Assert.Contains("WITHOUT ROWID", ddl, StringComparison.Ordinal);
+        var index = await db.ReadAsync((c, ct) => c.QuerySingleAsync(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'repo_block_by_rev';", r => r.GetInt64(0), ct), default);
+        Assert.Equal(1, index);
+    }
+
+    [Fact]
     public async Task Write_Throws_RollsBack()
     {
         await using var db = await SqliteDatabase.OpenAsync(_dir.File("pds.sqlite"));

@@ -33,12 +33,14 @@ public sealed class GetRepo : IXrpcMethod
         var output = x.Http.Response.Body;
         if (since is null)
         {
-            var blocks = new MemoryBlockStore();
+            // Blocks are never deleted while the head they belong to is readable, so everything
+            // the head read above needs is in this listing.
+            var blocks = new Dictionary<Cid, ReadOnlyMemory<byte>>();
             await foreach (var (cid, bytes) in store.ListBlocksAsync(did, null, x.Aborted))
             {
-                blocks.Put(cid, bytes);
+                blocks[cid] = bytes;
             }
-            await RepoExport.WriteCarAsync(output, new OverlayBlockReader(blocks, store.Blocks(did)), new RepoHead(head.CommitCid, RepoCommit.Decode(head.CommitBytes)), x.Aborted);
+            await RepoExport.WriteCarAsync(output, blocks, new RepoHead(head.CommitCid, RepoCommit.Decode(head.CommitBytes)), x.Aborted);
             return;
         }
         await using var car = await CarWriter.CreateAsync(output, [head.CommitCid], x.Aborted);
