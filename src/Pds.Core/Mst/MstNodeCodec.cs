@@ -68,20 +68,12 @@ internal static class MstNodeCodec
             subtrees.Add(null!);
             for (var i = 0; i < count; i++)
             {
-                if (r.ReadMapHeader() != 4 || !r.ReadTextUtf8().SequenceEqual("k"u8))
+                var entry = ReadEntry(ref r, cid);
+                if (entry.Right is not null)
                 {
-                    throw Bad(cid, "entry must be a map with keys k, p, t, v");
+                    subtrees.Add(entry.Right);
                 }
-                r.ReadBytes();
-                ExpectKey(ref r, "p"u8, cid);
-                r.ReadInteger();
-                ExpectKey(ref r, "t"u8, cid);
-                if (r.ReadCidOrNull() is { } right)
-                {
-                    subtrees.Add(right);
-                }
-                ExpectKey(ref r, "v"u8, cid);
-                records.Add(r.ReadCid());
+                records.Add(entry.Value);
             }
             if (!r.ReadTextUtf8().SequenceEqual("l"u8))
             {
@@ -116,17 +108,7 @@ internal static class MstNodeCodec
         byte[] previous = [];
         for (var i = 0; i < count; i++)
         {
-            if (r.ReadMapHeader() != 4 || !r.ReadTextUtf8().SequenceEqual("k"u8))
-            {
-                throw Bad(cid, "entry must be a map with keys k, p, t, v");
-            }
-            var suffix = r.ReadBytes();
-            ExpectKey(ref r, "p"u8, cid);
-            var prefix = r.ReadInteger();
-            ExpectKey(ref r, "t"u8, cid);
-            var right = r.ReadCidOrNull();
-            ExpectKey(ref r, "v"u8, cid);
-            var value = r.ReadCid();
+            var (suffix, prefix, right, value) = ReadEntry(ref r, cid);
             if (prefix < 0 || prefix > previous.Length || (i == 0 && prefix != 0))
             {
                 throw Bad(cid, $"entry {i} has an impossible prefix length {prefix}");
@@ -179,6 +161,38 @@ internal static class MstNodeCodec
         {
             throw Bad(cid, isRoot ? "root with no entries must be the empty tree" : "empty inner node");
         }
+    }
+
+    /// <summary>One <c>{k, p, t, v}</c> entry in wire form; the key suffix points into the node's bytes.</summary>
+    private ref struct WireEntry(ReadOnlySpan<byte> suffix, long prefix, Cid? right, Cid value)
+    {
+        public ReadOnlySpan<byte> Suffix = suffix;
+        public long Prefix = prefix;
+        public Cid? Right = right;
+        public Cid Value = value;
+
+        public readonly void Deconstruct(out ReadOnlySpan<byte> suffix, out long prefix, out Cid? right, out Cid value)
+        {
+            suffix = Suffix;
+            prefix = Prefix;
+            right = Right;
+            value = Value;
+        }
+    }
+
+    private static WireEntry ReadEntry(ref DagCborReader r, Cid cid)
+    {
+        if (r.ReadMapHeader() != 4 || !r.ReadTextUtf8().SequenceEqual("k"u8))
+        {
+            throw Bad(cid, "entry must be a map with keys k, p, t, v");
+        }
+        var suffix = r.ReadBytes();
+        ExpectKey(ref r, "p"u8, cid);
+        var prefix = r.ReadInteger();
+        ExpectKey(ref r, "t"u8, cid);
+        var right = r.ReadCidOrNull();
+        ExpectKey(ref r, "v"u8, cid);
+        return new WireEntry(suffix, prefix, right, r.ReadCid());
     }
 
     private static void ExpectKey(ref DagCborReader r, ReadOnlySpan<byte> key, Cid cid)

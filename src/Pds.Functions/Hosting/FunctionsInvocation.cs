@@ -22,9 +22,11 @@ public static class FunctionsInvocation
     /// (<c>{"did": "..."}</c>); the outbox says what to do. A message without a DID (or the sweep
     /// timer) drains every repository's outbox.
     /// </summary>
-    public static async Task SequencerAsync(
-        HttpContext http, SequencerService sequencer, SequencedNotices notices, ILogger<SequencerService> log)
+    public static async Task SequencerAsync(HttpContext http)
     {
+        var sequencer = http.RequestServices.GetRequiredService<SequencerService>();
+        var notices = http.RequestServices.GetRequiredService<SequencedNotices>();
+        var log = http.RequestServices.GetRequiredService<ILogger<SequencerService>>();
         if (await ReadTriggerAsync(http, "item") is not { } item)
         {
             http.Response.StatusCode = 400;
@@ -44,10 +46,12 @@ public static class FunctionsInvocation
     /// The timer trigger (every five minutes): sequences every repository's outbox, for wake-ups
     /// lost between a commit and its queue message, and trims the log to the replay window.
     /// </summary>
-    public static async Task SweepAsync(
-        HttpContext http, SequencerService sequencer, SequencedNotices notices, LogRetention retention,
-        ILogger<SequencerService> log)
+    public static async Task SweepAsync(HttpContext http)
     {
+        var sequencer = http.RequestServices.GetRequiredService<SequencerService>();
+        var notices = http.RequestServices.GetRequiredService<SequencedNotices>();
+        var retention = http.RequestServices.GetRequiredService<LogRetention>();
+        var log = http.RequestServices.GetRequiredService<ILogger<SequencerService>>();
         var events = await sequencer.DrainAsync(null, http.RequestAborted);
         await notices.PublishAsync(events, http.RequestAborted);
         await retention.TrimIfDueAsync(http.RequestAborted);

@@ -3,7 +3,6 @@ using Pds.Core.Auth;
 using Pds.Core.Crypto;
 using Pds.Core.Sequencer;
 using Pds.Core.Services;
-using Pds.Core.Storage;
 using Pds.Core.Syntax;
 using Pds.Functions.Firehose;
 using Pds.Functions.Relay;
@@ -100,31 +99,26 @@ public static class PdsHost
             app.UseRateLimiter();
         }
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        // Every route is a plain RequestDelegate: handlers with parameters would make ASP.NET Core
-        // build and compile an expression tree per route at start-up (System.Linq.Expressions,
-        // dynamic methods to JIT), memory and start-up time a small PDS does not need to spend.
+        // Every handler is a plain RequestDelegate (HttpContext → Task): handlers with other
+        // parameters make ASP.NET Core build and compile an expression tree per route at start-up
+        // (System.Linq.Expressions, dynamic methods to JIT), memory and time a small PDS can keep.
         // The Functions host probes GET / until anything answers; the home page does.
-        app.MapGet("/", http => WellKnown.Home().ExecuteAsync(http));
-        app.MapGet("/xrpc/_health", http => WellKnown.Health().ExecuteAsync(http));
+        app.MapGet("/", WellKnown.Home);
+        app.MapGet("/xrpc/_health", WellKnown.Health);
         if (config.Roles.HasFlag(PdsRoles.Relay))
         {
-            app.Map("/xrpc/" + SubscribeRepos.Nsid, (RequestDelegate)SubscribeRepos.HandleAsync);
+            app.Map("/xrpc/" + SubscribeRepos.Nsid, SubscribeRepos.HandleAsync);
         }
         if (config.Roles.HasFlag(PdsRoles.Api))
         {
-            app.MapGet("/.well-known/atproto-did", async http => await (await WellKnown.AtprotoDid(
-                http, http.RequestServices.GetRequiredService<IAccountStore>(), http.RequestServices.GetRequiredService<PdsConfig>())).ExecuteAsync(http));
-            app.Map("/xrpc/{nsid}", (RequestDelegate)(http => http.RequestServices.GetRequiredService<XrpcEndpoint>()
-                .HandleAsync(http, (string)http.Request.RouteValues["nsid"]!)));
+            app.MapGet("/.well-known/atproto-did", WellKnown.AtprotoDid);
+            app.Map("/xrpc/{nsid}", http => http.RequestServices.GetRequiredService<XrpcEndpoint>()
+                .HandleAsync(http, (string)http.Request.RouteValues["nsid"]!));
         }
         if (config.Roles.HasFlag(PdsRoles.Sequencer) && config.FunctionsHostPort is not null)
         {
-            app.MapPost("/" + FunctionsInvocation.SequencerFunction, http => FunctionsInvocation.SequencerAsync(
-                http, http.RequestServices.GetRequiredService<SequencerService>(), http.RequestServices.GetRequiredService<SequencedNotices>(),
-                http.RequestServices.GetRequiredService<ILogger<SequencerService>>()));
-            app.MapPost("/" + FunctionsInvocation.SweepFunction, http => FunctionsInvocation.SweepAsync(
-                http, http.RequestServices.GetRequiredService<SequencerService>(), http.RequestServices.GetRequiredService<SequencedNotices>(),
-                http.RequestServices.GetRequiredService<LogRetention>(), http.RequestServices.GetRequiredService<ILogger<SequencerService>>()));
+            app.MapPost("/" + FunctionsInvocation.SequencerFunction, FunctionsInvocation.SequencerAsync);
+            app.MapPost("/" + FunctionsInvocation.SweepFunction, FunctionsInvocation.SweepAsync);
         }
         app.Lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

@@ -9,21 +9,25 @@ public static class WellKnown
 {
     public static string Version { get; } = typeof(WellKnown).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public static IResult Home() => Results.Text(
+    public static Task Home(HttpContext http) => Results.Text(
         """
         This is an AT Protocol Personal Data Server (PDS).
 
         Most API routes are under /xrpc/
-        """, "text/plain; charset=utf-8");
+        """, "text/plain; charset=utf-8").ExecuteAsync(http);
 
-    public static IResult Health() => Results.Json(new { version = Version });
+    public static Task Health(HttpContext http) => Results.Json(new { version = Version }).ExecuteAsync(http);
 
     /// <summary>
     /// <c>GET /.well-known/atproto-did</c> on a handle's host (alice.example.com): the DID as plain
     /// text, for handles under this PDS's service domains.
     /// </summary>
-    public static async Task<IResult> AtprotoDid(HttpContext http, IAccountStore accounts, PdsConfig config)
+    public static async Task AtprotoDid(HttpContext http) => await (await FindDidAsync(http)).ExecuteAsync(http);
+
+    private static async Task<IResult> FindDidAsync(HttpContext http)
     {
+        var accounts = http.RequestServices.GetRequiredService<IAccountStore>();
+        var config = http.RequestServices.GetRequiredService<PdsConfig>();
         var host = http.Request.Host.Host.ToLowerInvariant();
         if (!Handle.TryParse(host, out var handle) || !config.ServiceHandleDomains.Any(d => host.EndsWith(d, StringComparison.Ordinal)))
         {
