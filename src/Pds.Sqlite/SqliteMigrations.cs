@@ -9,7 +9,8 @@ namespace Pds.Sqlite;
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static IReadOnlyList<string> All { get; } = [SqliteSchema.V1, SqliteSchema.V2];
+    public static IReadOnlyList<Migration> All { get; } =
+        [new(SqliteSchema.V1), new(SqliteSchema.V2), new(SqliteSchema.V3, SqliteCompaction.CompactAllAsync)];
 
     public static int Latest => All.Count;
 
@@ -32,7 +33,12 @@ internal static class SqliteMigrations
                 {
                     return;
                 }
-                await c.ExecuteAsync(All[next - 1], token).ConfigureAwait(false);
+                var migration = All[next - 1];
+                await c.ExecuteAsync(migration.Sql, token).ConfigureAwait(false);
+                if (migration.Then is not null)
+                {
+                    await migration.Then(c, token).ConfigureAwait(false);
+                }
                 await c.ExecuteAsync(
                     "INSERT INTO schema_version (version, applied_at) VALUES ($v, $at);", token,
                     ("$v", next), ("$at", DateTimeOffset.UtcNow.ToDb())).ConfigureAwait(false);
@@ -55,3 +61,6 @@ internal static class SqliteMigrations
         (int)(await c.QuerySingleAsync<long?>("SELECT MAX(version) FROM schema_version;", r => r.IsDBNull(0) ? 0 : r.GetInt64(0), ct)
             .ConfigureAwait(false) ?? 0);
 }
+
+/// <summary>One schema step: SQL, then optionally code over the data, in the same transaction.</summary>
+internal sealed record Migration(string Sql, Func<SqliteConnection, CancellationToken, Task>? Then = null);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Pds.Core.Ipld;
+using Pds.Core.Repo;
 using Pds.Core.Storage;
 
 namespace Pds.Sqlite;
@@ -44,6 +45,7 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
             {
                 await ApplyRecordChangeAsync(c, did, change, token).ConfigureAwait(false);
             }
+            await DeleteRemovedAsync(c, did, commit.Removed, token).ConfigureAwait(false);
             if (commit.Event is not null)
             {
                 await SqliteOutbox.InsertAsync(c, commit.Event, token).ConfigureAwait(false);
@@ -73,12 +75,35 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
             "SELECT DISTINCT collection FROM repo_record WHERE did = $did ORDER BY collection;", r => r.GetString(0), token,
             ("$did", did)), ct).ConfigureAwait(false);
 
-    public async IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> ListBlocksAsync(
-        string did, string? sinceRev, [EnumeratorCancellation] CancellationToken ct = default)
+    public async Task<RepoSnapshot?> OpenSnapshotAsync(string did, string? sinceRev, CancellationToken ct = default)
     {
-        // One connection held for the whole stream: WAL gives it a stable snapshot without
-        // blocking the writer.
-        await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // A deferred transaction takes its WAL snapshot at the first read and keeps it until it
+            // ends: the head and every block after it are read as of one moment, beside the writer.
+            var transaction = c.BeginTransaction(deferred: true);
+            var head = await c.QuerySingleAsync(
+                "SELECT did, commit_cid, rev, commit_bytes FROM repo_head WHERE did = $did;", ReadHead, ct, ("$did", did)).ConfigureAwait(false);
+            if (head is null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await c.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
+            return new RepoSnapshot(head, ListBlocksAsync(c, did, sinceRev, ct), new Owned(transaction, c));
+        }
+        catch
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Commits delete what their head stops reaching, so the stored blocks are exactly the repo.</summary>
+    private static async IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> ListBlocksAsync(
+        SqliteConnection c, string did, string? sinceRev, [EnumeratorCancellation] CancellationToken ct)
+    {
         // The whole repo comes in primary-key order (no sort step); a diff in the order it was written.
         await using var command = sinceRev is null
             ? c.Sql("SELECT cid, data FROM repo_block WHERE did = $did ORDER BY cid;", ("$did", did))
@@ -125,6 +150,23 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
                 "INSERT OR REPLACE INTO repo_record (did, collection, rkey, cid) VALUES ($did, $collection, $rkey, $cid);", ct,
                 ("$did", did), ("$collection", change.Collection), ("$rkey", change.Rkey), ("$cid", change.Cid.Bytes.ToArray()));
 
+    /// <summary>Nodes go unconditionally; a record block only when no index row (updated above) still points at it.</summary>
+    private static async Task DeleteRemovedAsync(SqliteConnection c, string did, RemovedBlocks? removed, CancellationToken ct)
+    {
+        foreach (var cid in removed?.Nodes ?? [])
+        {
+            await c.ExecuteAsync(
+                "DELETE FROM repo_block WHERE did = $did AND cid = $cid;", ct, ("$did", did), ("$cid", cid.Bytes.ToArray())).ConfigureAwait(false);
+        }
+        foreach (var cid in removed?.Records ?? [])
+        {
+            await c.ExecuteAsync(
+                "DELETE FROM repo_block WHERE did = $did AND cid = $cid " +
+                "AND NOT EXISTS (SELECT 1 FROM repo_record WHERE did = $did AND cid = $cid);", ct,
+                ("$did", did), ("$cid", cid.Bytes.ToArray())).ConfigureAwait(false);
+        }
+    }
+
     private static StoredHead ReadHead(SqliteDataReader r) =>
         new(r.GetString(0), Cid.FromBytes(r.GetBytes(1)), r.GetString(2), r.GetBytes(3));
 
@@ -137,5 +179,15 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
             throw new MissingBlockException(cid, $"record {r.GetString(0)}/{r.GetString(1)} of {did}");
         }
         return new StoredRecord(r.GetString(0), r.GetString(1), cid, r.GetBytes(3));
+    }
+
+    /// <summary>Ends a snapshot: its read transaction, then its connection.</summary>
+    private sealed class Owned(SqliteTransaction transaction, SqliteConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

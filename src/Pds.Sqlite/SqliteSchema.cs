@@ -167,4 +167,13 @@ internal static class SqliteSchema
         ALTER TABLE repo_block_clustered RENAME TO repo_block;
         CREATE INDEX repo_block_by_rev ON repo_block (did, rev);
         """;
+
+    /// <summary>
+    /// Commits delete the record blocks no index row points at any more, so the record index is
+    /// searched by CID. Existing repositories drop the blocks their heads no longer reach in the
+    /// same migration (<see cref="SqliteCompaction"/>).
+    /// </summary>
+    public const string V3 = """
+        CREATE INDEX repo_record_by_cid ON repo_record (did, cid);
+        """;
 }

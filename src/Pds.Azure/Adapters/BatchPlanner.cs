@@ -69,7 +69,10 @@ public static class BatchPlanner
         return deleted;
     }
 
-    /// <summary>Submits; a delete of a row that does not exist is dropped and the rest resubmitted.</summary>
+    /// <summary>
+    /// Submits; a delete of a row that does not exist, or (when it names an ETag) that changed
+    /// since it was read, is dropped and the rest resubmitted.
+    /// </summary>
     public static async Task<int> SubmitSkippingMissingAsync(TableClient table, List<TableTransactionAction> batch, CancellationToken ct)
     {
         while (batch.Count > 0)
@@ -79,7 +82,7 @@ public static class BatchPlanner
                 await table.SubmitTransactionAsync(batch, ct).ConfigureAwait(false);
                 return batch.Count;
             }
-            catch (TableTransactionFailedException e) when (e.IsNotFound && e.FailedActionIndex is { } i && i < batch.Count
+            catch (TableTransactionFailedException e) when ((e.IsNotFound || e.IsPreconditionFailed) && e.FailedActionIndex is { } i && i < batch.Count
                 && batch[i].Type == TableTransactionActionType.Delete)
             {
                 batch = [.. batch.Where((_, j) => j != i)];

@@ -26,6 +26,9 @@ public static class TableFilter
 
     public static string PartitionKeyEquals(string partitionKey) => "PartitionKey eq " + Quote(partitionKey);
 
+    /// <summary>A binary literal, <c>X'0a1b…'</c> (hex digits only, so nothing to escape).</summary>
+    public static string Binary(ReadOnlySpan<byte> value) => "X'" + Convert.ToHexStringLower(value) + "'";
+
     /// <summary>
     /// Rows of one partition whose RowKey starts with <paramref name="rowKeyPrefix"/>: a range from
     /// the prefix up to the prefix with its last character incremented.

@@ -8,7 +8,8 @@ public sealed record RepoHead(Cid CommitCid, RepoCommit Commit);
 /// <summary>
 /// Everything a commit produced: the signed commit, the operations, the new blocks to persist,
 /// and the blocks a firehose consumer needs (new blocks plus the unchanged neighbour nodes that
-/// let it invert the operations back to <see cref="PrevData"/>).
+/// let it invert the operations back to <see cref="PrevData"/>), and the blocks the new head
+/// no longer reaches.
 /// </summary>
 public sealed record CommitResult(
     Cid CommitCid,
@@ -18,7 +19,8 @@ public sealed record CommitResult(
     Cid? PrevData,
     IReadOnlyList<RepoOp> Ops,
     IReadOnlyDictionary<Cid, byte[]> NewBlocks,
-    IReadOnlyCollection<Cid> FirehoseBlocks)
+    IReadOnlyCollection<Cid> FirehoseBlocks,
+    RemovedBlocks Removed)
 {
     public RepoHead Head => new(CommitCid, Commit);
     public string Rev => Commit.Rev;

@@ -29,8 +29,11 @@ public static class RepoWriter
         var overlay = new OverlayBlockReader(newBlocks, store);
         var tree = head is null ? Mst.Mst.Empty(overlay) : await Mst.Mst.LoadAsync(overlay, head.Commit.Data, ct).ConfigureAwait(false);
         var prevData = head is null ? null : head.Commit.Data;
+        // Forks share loaded nodes, so diffing against the old tree afterwards reloads nothing.
+        var before = tree.Fork();
         var ops = await ApplyToTreeAsync(tree, writes, newBlocks, ct).ConfigureAwait(false);
         var data = tree.Commit(newBlocks.Put);
+        var removed = head is null ? RemovedBlocks.None : await RemovedAsync(before, tree, head, ops, newBlocks, ct).ConfigureAwait(false);
 
         var rev = head is not null && Tid.TryParse(head.Commit.Rev, out var last) ? tids.NextAfter(last) : tids.Next();
         var commit = await RepoCommit.SignAsync(did, data, rev, signer, ct).ConfigureAwait(false);
@@ -45,7 +48,31 @@ public static class RepoWriter
         }
         return new CommitResult(
             commitCid, commit, head?.Commit.Rev, head?.CommitCid, prevData, ops,
-            newBlocks.Blocks.ToDictionary(b => b.Key, b => b.Value.ToArray()), firehose);
+            newBlocks.Blocks.ToDictionary(b => b.Key, b => b.Value.ToArray()), firehose, removed);
+    }
+
+    /// <summary>
+    /// What the new head no longer reaches: the old commit, the tree nodes the edits replaced, and
+    /// the blocks of replaced or deleted records (which another path may still share; the store
+    /// checks its record index for that). A node's bytes include its keys, so a node CID occurs
+    /// at one place in one tree: diff-visited old nodes minus diff-visited new nodes is exact.
+    /// </summary>
+    private static async Task<RemovedBlocks> RemovedAsync(
+        Mst.Mst before, Mst.Mst after, RepoHead head, List<RepoOp> ops, MemoryBlockStore newBlocks, CancellationToken ct)
+    {
+        var diff = await MstDiff.ComputeAsync(before, after, ct).ConfigureAwait(false);
+        var nodes = new HashSet<Cid>(diff.RemovedNodes);
+        nodes.ExceptWith(diff.NewNodes);
+        nodes.Add(head.CommitCid);
+        var records = new HashSet<Cid>();
+        foreach (var op in ops)
+        {
+            if (op.Prev is { } prev && !newBlocks.Contains(prev))
+            {
+                records.Add(prev);
+            }
+        }
+        return new RemovedBlocks(nodes, records);
     }
 
     private static async Task<List<RepoOp>> ApplyToTreeAsync(Mst.Mst tree, IReadOnlyList<RepoWrite> writes, MemoryBlockStore newBlocks, CancellationToken ct)

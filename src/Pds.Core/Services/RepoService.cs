@@ -75,16 +75,26 @@ public sealed class RepoService(
         var head = new RepoHead(stored.CommitCid, RepoCommit.Decode(stored.CommitBytes));
         var signer = await keys.GetAsync(did, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"no signing key for {did}");
         CommitResult result;
+        Dictionary<Cid, byte[]> shipped;
         try
         {
             result = await RepoWriter.ApplyAsync(repos.Blocks(did), did, head, request.Writes, signer, tids, withProof: true, ct).ConfigureAwait(false);
+            shipped = await LoadFirehoseBlocksAsync(did, result, ct).ConfigureAwait(false);
         }
         catch (RepoWriteException e)
         {
             throw XrpcException.InvalidRequest(e.Message);
         }
+        catch (MissingBlockException)
+        {
+            // Another process may have committed meanwhile and deleted nodes of the tree we read.
+            if ((await repos.GetHeadAsync(did, ct).ConfigureAwait(false))?.CommitCid != stored.CommitCid)
+            {
+                throw new HeadConflictException(did);
+            }
+            throw;
+        }
         CheckSwapRecords(request, result);
-        var shipped = await LoadFirehoseBlocksAsync(did, result, ct).ConfigureAwait(false);
         CheckFirehoseSize(shipped);
         await CheckInvertibleAsync(result, shipped, ct).ConfigureAwait(false);
         var blobRefs = await ClaimBlobsAsync(did, request.Writes, ct).ConfigureAwait(false);
@@ -187,7 +197,7 @@ public sealed class RepoService(
             return new RecordIndexChange(op.Path[..slash], op.Path[(slash + 1)..], op.Cid);
         }).ToList();
         var head = new StoredHead(did, result.CommitCid, result.Rev, result.NewBlocks[result.CommitCid]);
-        await repos.ApplyCommitAsync(did, new CommitWrite(expected, head, result.NewBlocks, records, evt), ct).ConfigureAwait(false);
+        await repos.ApplyCommitAsync(did, new CommitWrite(expected, head, result.NewBlocks, records, evt, result.Removed), ct).ConfigureAwait(false);
         foreach (var (path, refs) in blobRefs)
         {
             await blobIndex.SetRecordBlobsAsync(did, path, refs, ct).ConfigureAwait(false);

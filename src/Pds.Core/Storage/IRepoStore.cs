@@ -1,4 +1,5 @@
 using Pds.Core.Ipld;
+using Pds.Core.Repo;
 
 namespace Pds.Core.Storage;
 
@@ -18,6 +19,8 @@ public interface IRepoStore
     /// <summary>
     /// Persists a commit. Throws <see cref="HeadConflictException"/> when the current head is not
     /// <see cref="CommitWrite.ExpectedHead"/>; then nothing but unreferenced blocks was written.
+    /// Deletes <see cref="CommitWrite.Removed"/>: every node, and every record block that no record
+    /// index row points at once the commit's index changes are applied.
     /// </summary>
     Task ApplyCommitAsync(string did, CommitWrite commit, CancellationToken ct = default);
 
@@ -29,8 +32,13 @@ public interface IRepoStore
 
     Task<IReadOnlyList<string>> ListCollectionsAsync(string did, CancellationToken ct = default);
 
-    /// <summary>Every block of the repo written by a commit with rev &gt; <paramref name="sinceRev"/> (all when null).</summary>
-    IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> ListBlocksAsync(string did, string? sinceRev, CancellationToken ct = default);
+    /// <summary>
+    /// Opens a consistent view of one repository for export: its head and, as of the same moment,
+    /// every block the head reaches (exactly those, each once), or with <paramref name="sinceRev"/>
+    /// those of them written by a commit with a later rev. Null when there is no repo. The caller
+    /// disposes it; an open view never blocks writers.
+    /// </summary>
+    Task<RepoSnapshot?> OpenSnapshotAsync(string did, string? sinceRev, CancellationToken ct = default);
 
     /// <summary>Pages through repositories by DID (sync.listRepos).</summary>
     Task<IReadOnlyList<StoredHead>> ListHeadsAsync(int limit, string? cursorDid, CancellationToken ct = default);
@@ -51,12 +59,26 @@ public sealed record StoredRecord(string Collection, string Rkey, Cid Cid, byte[
 /// <param name="Blocks">New blocks (content-addressed; writing one twice is harmless).</param>
 /// <param name="Records">Record index changes: a CID to set or null to remove, per path.</param>
 /// <param name="Event">The outbox event, sequenced later; null for silent writes (imports).</param>
+/// <param name="Removed">Blocks the new head no longer reaches, deleted with the commit (null: none).</param>
 public sealed record CommitWrite(
     Cid? ExpectedHead,
     StoredHead Head,
     IReadOnlyDictionary<Cid, byte[]> Blocks,
     IReadOnlyList<RecordIndexChange> Records,
-    PendingEvent? Event);
+    PendingEvent? Event,
+    RemovedBlocks? Removed = null);
+
+/// <summary>A repository's head and its blocks as of one moment (see <see cref="IRepoStore.OpenSnapshotAsync"/>).</summary>
+public sealed class RepoSnapshot(
+    StoredHead head, IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> blocks, IAsyncDisposable? owner = null) : IAsyncDisposable
+{
+    public StoredHead Head { get; } = head;
+
+    /// <summary>Enumerate once.</summary>
+    public IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> Blocks { get; } = blocks;
+
+    public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
 
 public sealed record RecordIndexChange(string Collection, string Rkey, Cid? Cid);
 

@@ -1,3 +1,9 @@
+using Pds.Core.Crypto;
+using Pds.Core.DataModel;
+using Pds.Core.Ipld;
+using Pds.Core.Repo;
+using Pds.Core.Storage;
+using Pds.Core.Syntax;
 using Pds.Sqlite;
 
 namespace Pds.Storage.Tests.Sqlite;
@@ -62,7 +68,7 @@ public class SqliteDatabaseTests : IDisposable
             }, default);
         }
 
-        await using var db = await SqliteDatabase.OpenAsync(path);
+        await using var db = await SqliteDatabase.OpenAsync(path, 2, default);
 
         Assert.Equal(2, await SqliteMigrations.GetVersionAsync(db, default));
         var rows = await db.ReadAsync((c, ct) => c.QueryAsync(
@@ -75,6 +81,69 @@ public class SqliteDatabaseTests : IDisposable
             "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'repo_block_by_rev';", r => r.GetInt64(0), ct), default);
         Assert.Equal(1, index);
     }
+
+    /// <summary>
+    /// Schema v3: repositories written before commits deleted what they replaced lose exactly the
+    /// blocks their heads no longer reach; a repository whose tree cannot be walked keeps all.
+    /// </summary>
+    [Fact]
+    public async Task Open_Version2Database_DropsBlocksTheHeadsNoLongerReach()
+    {
+        var path = _dir.File("pds.sqlite");
+        var did = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa";
+        var broken = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb";
+        var written = new HashSet<Cid>();
+        RepoHead? head = null;
+        using var key = Keypair.Generate(KeyType.Secp256k1);
+        var tids = TidGenerator.WithRandomClockId();
+        var post = Nsid.Parse("app.bsky.feed.post");
+        await using (var v2 = await SqliteDatabase.OpenAsync(path, 2, default))
+        {
+            var repos = new SqliteRepoStore(v2);
+            for (var round = 0; round < 5; round++)
+            {
+                List<RepoWrite> writes = [.. Enumerable.Range(0, 20).Select(i => RepoWrite.Create(post, RecordKey.Parse($"r{round}x{i}"), Post($"{round} {i}")))];
+                if (round > 0)
+                {
+                    writes.Add(RepoWrite.Delete(post, RecordKey.Parse($"r{round - 1}x3")));
+                    writes.Add(RepoWrite.Update(post, RecordKey.Parse($"r{round - 1}x4"), Post($"edited {round}")));
+                }
+                var result = await RepoWriter.ApplyAsync(repos.Blocks(did), did, head, writes, key, tids);
+                // As the old code did: no removals.
+                await repos.ApplyCommitAsync(did, Write(did, head, result));
+                written.UnionWith(result.NewBlocks.Keys);
+                head = result.Head;
+            }
+            var lonely = await RepoWriter.ApplyAsync(repos.Blocks(broken), broken, null, [RepoWrite.Create(post, RecordKey.Parse("a"), Post("a"))], key, tids);
+            await repos.ApplyCommitAsync(broken, Write(broken, null, lonely));
+            var extra = Cid.ForDagCbor([0xa0]);
+            await v2.WriteAsync((c, ct) => c.ExecuteAsync("INSERT INTO repo_block (did, cid, data, rev) VALUES ($did, $cid, $data, 'x');", ct,
+                ("$did", broken), ("$cid", extra.Bytes.ToArray()), ("$data", new byte[] { 0xa0 })), default);
+            await v2.WriteAsync((c, ct) => c.ExecuteAsync("DELETE FROM repo_block WHERE did = $did AND cid = $cid;", ct,
+                ("$did", broken), ("$cid", lonely.Commit.Data.Bytes.ToArray())), default);
+        }
+
+        await using var db = await SqliteDatabase.OpenAsync(path);
+
+        var store = new SqliteRepoStore(db);
+        var reachable = new HashSet<Cid>();
+        await foreach (var (cid, _) in RepoExport.ReachableAsync(c => store.Blocks(did).GetBlockAsync(c), head!))
+        {
+            reachable.Add(cid);
+        }
+        Assert.True(written.Count > reachable.Count, "the old commits left garbage to drop");
+        Assert.Equal(reachable.Order(), (await Contracts.Snapshots.ReadAsync(store, did, null))!.Value.Blocks.Keys.Order());
+        // Commit, record and the stray block: nothing was dropped from the repo whose root is missing.
+        Assert.Equal(3, (await Contracts.Snapshots.ReadAsync(store, broken, null))!.Value.Blocks.Count);
+    }
+
+    private static DataMap Post(string text) => DataMap.Create(
+        ("$type", DataValue.Of("app.bsky.feed.post")), ("text", DataValue.Of(text)), ("createdAt", DataValue.Of("2026-11-22T00:00:00.000Z")));
+
+    private static CommitWrite Write(string did, RepoHead? previous, CommitResult result) => new(
+        previous?.CommitCid, new StoredHead(did, result.CommitCid, result.Rev, result.Commit.Encode()), result.NewBlocks,
+        [.. result.Ops.Select(op => new RecordIndexChange(op.Path[..op.Path.IndexOf('/', StringComparison.Ordinal)], op.Path[(op.Path.IndexOf('/', StringComparison.Ordinal) + 1)..], op.Cid))],
+        Event: null);
 
     [Fact]
     public async Task Write_Throws_RollsBack()

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Pds.Azure.Adapters.Events;
 using Pds.Azure.Storage;
 using Pds.Core.Ipld;
@@ -48,12 +47,14 @@ public sealed partial class AzureRepoStore : IRepoStore
         var blocks = commit.Blocks.SelectMany(b => BlockActions(did, b.Key, b.Value, commit.Head.Rev)).ToList();
         var index = await IndexActionsAsync(did, commit, ct).ConfigureAwait(false);
         var outbox = commit.Event is null ? [] : OutboxRows.Build(commit.Event).Select(TableTransactionAction.Insert).ToList();
+        var nodeDeletes = NodeDeletes(did, commit.Removed);
 
-        List<TableTransactionAction> single = [headAction, .. blocks, .. index, .. outbox];
+        List<TableTransactionAction> single = [headAction, .. blocks, .. index, .. outbox, .. nodeDeletes];
         string? etag;
         if (BatchPlanner.Fits(single))
         {
             etag = await SwapAsync(did, single, ct).ConfigureAwait(false);
+            nodeDeletes.Clear();
         }
         else
         {
@@ -63,6 +64,11 @@ public sealed partial class AzureRepoStore : IRepoStore
         {
             _options.Cache.Put(did, cid, bytes);
         }
+        foreach (var cid in commit.Removed?.Nodes ?? [])
+        {
+            _options.Cache.Remove(did, cid);
+        }
+        await DeleteAfterCommitAsync(did, nodeDeletes, commit.Removed, ct).ConfigureAwait(false);
         if (etag is not null)
         {
             _known[did] = new KnownHead(commit.Head.CommitCid, etag);
@@ -125,21 +131,6 @@ public sealed partial class AzureRepoStore : IRepoStore
             collections.Add(collection);
             var prefix = RepoRows.CollectionPrefix(collection);
             from = prefix[..^1] + (char)(prefix[^1] + 1);
-        }
-    }
-
-    public async IAsyncEnumerable<KeyValuePair<Cid, ReadOnlyMemory<byte>>> ListBlocksAsync(
-        string did, string? sinceRev, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        var filter = TableFilter.RowKeyPrefix(RepoRows.Partition(did), RepoRows.BlockPrefix);
-        if (sinceRev is not null)
-        {
-            filter += " and Rev gt " + TableFilter.Quote(sinceRev);
-        }
-        await foreach (var rows in ChunkedRows.GroupAsync(_table.QueryAsync(new TableQuery(filter), ct)).ConfigureAwait(false))
-        {
-            var cid = Cid.Parse(rows[0].RowKey[RepoRows.BlockPrefix.Length..]);
-            yield return new(cid, ChunkedRows.Read(rows));
         }
     }
 

@@ -6,7 +6,8 @@ namespace Pds.Azure.Adapters.Repos;
 /// Blocks are immutable and content-addressed, so a process may keep any block it has read or
 /// written for as long as it likes: this is what makes a warm write cost no block reads (the
 /// tree path a commit edits was written or read by the previous commit). Keyed by (did, cid)
-/// because a block is only "in" the repositories that wrote it. Least recently used entries go
+/// because a block is only "in" the repositories that wrote it, and forgotten when the repository
+/// deletes it. Least recently used entries go
 /// first once <see cref="CapacityBytes"/> is reached.
 /// </summary>
 public sealed class BlockCache(long capacityBytes)
@@ -66,6 +67,19 @@ public sealed class BlockCache(long capacityBytes)
                 _order.RemoveLast();
                 _map.Remove((last.Value.Did, last.Value.Cid));
                 _bytes -= Cost(last.Value.Data);
+            }
+        }
+    }
+
+    /// <summary>Forgets a block the repository deleted, so it is no longer served from here.</summary>
+    public void Remove(string did, Cid cid)
+    {
+        lock (_lock)
+        {
+            if (_map.Remove((did, cid), out var node))
+            {
+                _order.Remove(node);
+                _bytes -= Cost(node.Value.Data);
             }
         }
     }

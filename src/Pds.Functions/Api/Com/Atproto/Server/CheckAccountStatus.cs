@@ -15,11 +15,18 @@ public sealed class CheckAccountStatus : IXrpcMethod
         var auth = x.RequireAuth();
         var account = await x.Service<Pds.Core.Storage.IAccountStore>().GetByDidAsync(auth.Did, x.Aborted);
         var repos = x.Service<IRepoStore>();
-        var head = await repos.GetHeadAsync(auth.Did, x.Aborted);
         long blocks = 0;
-        await foreach (var _ in repos.ListBlocksAsync(auth.Did, null, x.Aborted))
+        StoredHead? head = null;
+        await using (var snapshot = await repos.OpenSnapshotAsync(auth.Did, null, x.Aborted))
         {
-            blocks++;
+            if (snapshot is not null)
+            {
+                head = snapshot.Head;
+                await foreach (var _ in snapshot.Blocks.WithCancellation(x.Aborted))
+                {
+                    blocks++;
+                }
+            }
         }
         var records = 0;
         foreach (var collection in await repos.ListCollectionsAsync(auth.Did, x.Aborted))

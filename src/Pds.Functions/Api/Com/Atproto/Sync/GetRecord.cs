@@ -20,19 +20,24 @@ public sealed class GetRecord : IXrpcMethod
         var rkey = RepoInputs.Rkey(x.RequiredQuery("rkey"));
         var (_, head) = await SyncInputs.RequireRepoAsync(x, did);
         var store = x.Service<IRepoStore>().Blocks(did);
-        var commit = RepoCommit.Decode(head.CommitBytes);
-        var tree = await Pds.Core.Mst.Mst.LoadAsync(store, commit.Data, x.Aborted);
         var path = $"{collection}/{rkey}";
+        var car = await SyncInputs.ReadFromHeadAsync(x, did, head, h => ProofAsync(store, h, path, x.Aborted));
+        await x.WriteBytesAsync(SyncInputs.CarType, car);
+    }
+
+    private static async Task<byte[]> ProofAsync(IBlockReader store, StoredHead head, string path, CancellationToken ct)
+    {
+        var tree = await Pds.Core.Mst.Mst.LoadAsync(store, RepoCommit.Decode(head.CommitBytes).Data, ct);
         var blocks = new List<CarBlock> { new(head.CommitCid, head.CommitBytes) };
-        foreach (var cid in await MstProof.SearchPathAsync(tree, path, x.Aborted))
+        foreach (var cid in await MstProof.SearchPathAsync(tree, path, ct))
         {
-            blocks.Add(new CarBlock(cid, await GetAsync(store, cid, x.Aborted)));
+            blocks.Add(new CarBlock(cid, await GetAsync(store, cid, ct)));
         }
-        if (await tree.GetAsync(path, x.Aborted) is { } recordCid)
+        if (await tree.GetAsync(path, ct) is { } recordCid)
         {
-            blocks.Add(new CarBlock(recordCid, await GetAsync(store, recordCid, x.Aborted)));
+            blocks.Add(new CarBlock(recordCid, await GetAsync(store, recordCid, ct)));
         }
-        await x.WriteBytesAsync(SyncInputs.CarType, CarWriter.ToBytes([head.CommitCid], blocks));
+        return CarWriter.ToBytes([head.CommitCid], blocks);
     }
 
     private static async Task<ReadOnlyMemory<byte>> GetAsync(IBlockReader store, Cid cid, CancellationToken ct) =>
