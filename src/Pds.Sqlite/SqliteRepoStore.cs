@@ -150,15 +150,23 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
                 "INSERT OR REPLACE INTO repo_record (did, collection, rkey, cid) VALUES ($did, $collection, $rkey, $cid);", ct,
                 ("$did", did), ("$collection", change.Collection), ("$rkey", change.Rkey), ("$cid", change.Cid.Bytes.ToArray()));
 
-    /// <summary>Nodes go unconditionally; a record block only when no index row (updated above) still points at it.</summary>
+    /// <summary>
+    /// Nodes go unconditionally, in one statement (a commit replaces a root-to-leaf path); a record
+    /// block only when no index row (updated above) still points at it.
+    /// </summary>
     private static async Task DeleteRemovedAsync(SqliteConnection c, string did, RemovedBlocks? removed, CancellationToken ct)
     {
-        foreach (var cid in removed?.Nodes ?? [])
+        if (removed is null || removed.IsEmpty)
         {
-            await c.ExecuteAsync(
-                "DELETE FROM repo_block WHERE did = $did AND cid = $cid;", ct, ("$did", did), ("$cid", cid.Bytes.ToArray())).ConfigureAwait(false);
+            return;
         }
-        foreach (var cid in removed?.Records ?? [])
+        if (removed.Nodes.Count > 0)
+        {
+            var names = removed.Nodes.Select((_, i) => "$n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var args = removed.Nodes.Select((cid, i) => (names[i], (object?)cid.Bytes.ToArray())).Prepend(("$did", did)).ToArray();
+            await c.ExecuteAsync($"DELETE FROM repo_block WHERE did = $did AND cid IN ({string.Join(", ", names)});", ct, args).ConfigureAwait(false);
+        }
+        foreach (var cid in removed.Records)
         {
             await c.ExecuteAsync(
                 "DELETE FROM repo_block WHERE did = $did AND cid = $cid " +

@@ -25,7 +25,7 @@ public sealed class RepoService(
     /// <summary>Marker CID for "swapRecord: null" (the record must not exist).</summary>
     public static readonly Cid MustNotExist = Cid.ForRaw([]);
 
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 10;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
     public async Task<CommitResult> CreateRepoAsync(string did, CancellationToken ct = default)
@@ -50,7 +50,9 @@ public sealed class RepoService(
                 }
                 catch (HeadConflictException) when (request.SwapCommit is null && attempt < MaxAttempts)
                 {
-                    // Another process moved the head: rebuild on the new one.
+                    // Another process moved the head: rebuild on the new one, after a short random
+                    // pause so two processes writing one repo in a loop do not keep colliding.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct).ConfigureAwait(false);
                 }
                 catch (HeadConflictException)
                 {
