@@ -25,7 +25,7 @@ public sealed class RepoService(
     /// <summary>Marker CID for "swapRecord: null" (the record must not exist).</summary>
     public static readonly Cid MustNotExist = Cid.ForRaw([]);
 
-    private const int MaxAttempts = 10;
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
     public async Task<CommitResult> CreateRepoAsync(string did, CancellationToken ct = default)
@@ -42,17 +42,20 @@ public sealed class RepoService(
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     return await TryApplyAsync(did, request, ct).ConfigureAwait(false);
                 }
-                catch (HeadConflictException) when (request.SwapCommit is null && attempt < MaxAttempts)
+                catch (HeadConflictException) when (request.SwapCommit is null && System.Diagnostics.Stopwatch.GetElapsedTime(started) < RetryFor)
                 {
-                    // Another process moved the head: rebuild on the new one, after a short random
-                    // pause so two processes writing one repo in a loop do not keep colliding.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct).ConfigureAwait(false);
+                    // Another process moved the head: rebuild on the new one. The process that just
+                    // committed has the tree cached and wins the next race too, so the loser keeps
+                    // trying for a while (not a fixed count), pausing a random, growing moment.
+                    var pause = Random.Shared.Next(1, Math.Min(50, 1 << Math.Min(attempt, 6)));
+                    await Task.Delay(TimeSpan.FromMilliseconds(pause), ct).ConfigureAwait(false);
                 }
                 catch (HeadConflictException)
                 {
