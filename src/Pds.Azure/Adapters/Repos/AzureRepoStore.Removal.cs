@@ -79,19 +79,7 @@ public sealed partial class AzureRepoStore
     {
         var filter = $"{TableFilter.PartitionKeyEquals(RepoRows.Partition(did))} and RowKey ge {TableFilter.Quote(RepoRows.RecordPrefix)} " +
             $"and RowKey lt {TableFilter.Quote("r\"")} and Cid eq {TableFilter.Binary(cid.Bytes)}";
-        TableContinuationToken? continuation = null;
-        do
-        {
-            // A filtered scan may return empty pages with a continuation; follow them to a row or the end.
-            var page = await _table.QueryPageAsync(new TableQuery(filter, ["PartitionKey", "RowKey"], 1), continuation, ct).ConfigureAwait(false);
-            if (page.Entities.Count > 0)
-            {
-                return true;
-            }
-            continuation = page.Continuation;
-        }
-        while (continuation is not null);
-        return false;
+        return await FirstRowAsync(filter, ["PartitionKey", "RowKey"], ct).ConfigureAwait(false) is not null;
     }
 
     /// <summary>

@@ -114,16 +114,7 @@ public sealed partial class AzureRepoStore : IRepoStore
         while (true)
         {
             var filter = $"{TableFilter.PartitionKeyEquals(pk)} and RowKey ge {TableFilter.Quote(from)} and RowKey lt {TableFilter.Quote("r\"")}";
-            TableEntity? next = null;
-            TableContinuationToken? continuation = null;
-            do
-            {
-                // A page may come back empty with a continuation; follow it until a row or the end.
-                var page = await _table.QueryPageAsync(new TableQuery(filter, ["PartitionKey", "RowKey", "Collection"], 1), continuation, ct).ConfigureAwait(false);
-                next = page.Entities.FirstOrDefault();
-                continuation = page.Continuation;
-            }
-            while (next is null && continuation is not null);
+            var next = await FirstRowAsync(filter, ["PartitionKey", "RowKey", "Collection"], ct).ConfigureAwait(false);
             if (next?.GetString("Collection") is not { } collection)
             {
                 return collections;
@@ -171,6 +162,24 @@ public sealed partial class AzureRepoStore : IRepoStore
         await BatchPlanner.DeleteAsync(_table, rows, ct).ConfigureAwait(false);
         _known.TryRemove(did, out _);
         _options.Cache.RemoveRepo(did);
+    }
+
+    /// <summary>The first row a filtered query matches, or null.</summary>
+    private async Task<TableEntity?> FirstRowAsync(string filter, IReadOnlyList<string> select, CancellationToken ct)
+    {
+        TableContinuationToken? continuation = null;
+        do
+        {
+            // A filtered scan may return empty pages with a continuation; follow them to a row or the end.
+            var page = await _table.QueryPageAsync(new TableQuery(filter, select, 1), continuation, ct).ConfigureAwait(false);
+            if (page.Entities.Count > 0)
+            {
+                return page.Entities[0];
+            }
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+        return null;
     }
 
     private void Step(string name) => _options.OnCommitStep?.Invoke(name);
