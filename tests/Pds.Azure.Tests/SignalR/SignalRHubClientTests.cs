@@ -138,8 +138,14 @@ public sealed class SignalRHubClientTests : IAsyncLifetime
         var first = client.ConnectionId;
 
         // A payload the server cannot serialise makes ASP.NET Core abort that connection with a
-        // close message that allows reconnecting.
-        await _hub.Context.Clients.All.SendAsync("seq", new Unserializable());
+        // close message that allows reconnecting. The client counts itself connected once its
+        // handshake is answered, a moment before the server lists it under Clients.All, so a
+        // send in between reaches nobody (a loaded CI run hit that): send until it lands.
+        for (var attempt = 0; events.Disconnected.Count == 0 && attempt < 50; attempt++)
+        {
+            await _hub.Context.Clients.All.SendAsync("seq", new Unserializable());
+            await Task.WhenAny(events.WaitDisconnectedAsync(1, TimeSpan.FromSeconds(10)), Task.Delay(200));
+        }
         await events.WaitConnectedAsync(2);
         await _hub.Context.Clients.All.SendAsync("seq", 7);
 
