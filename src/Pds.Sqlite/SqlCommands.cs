@@ -20,16 +20,16 @@ internal static class SqlCommands
     public static async Task<int> ExecuteAsync(
         this SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
-        await using var command = connection.Sql(sql, args);
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await using var statement = Prepare(connection, sql, args);
+        return await statement.Command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public static async Task<List<T>> QueryAsync<T>(
         this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct,
         params (string Name, object? Value)[] args)
     {
-        await using var command = connection.Sql(sql, args);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var statement = Prepare(connection, sql, args);
+        await using var reader = await statement.Command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var rows = new List<T>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -43,9 +43,32 @@ internal static class SqlCommands
         this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken ct,
         params (string Name, object? Value)[] args)
     {
-        await using var command = connection.Sql(sql, args);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var statement = Prepare(connection, sql, args);
+        await using var reader = await statement.Command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : default;
+    }
+
+    /// <summary>
+    /// The session's kept command when there is one (the helpers read every row before they
+    /// return, so no reader outlives the call and the command is free for the next one), else a
+    /// command of its own that the caller's dispose frees.
+    /// </summary>
+    private static Statement Prepare(SqliteConnection connection, string sql, ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        if ((connection as SqliteSession)?.Statement(sql) is { } kept)
+        {
+            foreach (var (name, value) in args)
+            {
+                kept.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            return new Statement(kept, Owned: false);
+        }
+        return new Statement(connection.Sql(sql, args), Owned: true);
+    }
+
+    private readonly record struct Statement(SqliteCommand Command, bool Owned) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Owned ? Command.DisposeAsync() : ValueTask.CompletedTask;
     }
 
     /// <summary>Deletes the rows of <paramref name="did"/> from each table (names are ours, never input).</summary>

@@ -77,7 +77,7 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
 
     public async Task<RepoSnapshot?> OpenSnapshotAsync(string did, string? sinceRev, CancellationToken ct = default)
     {
-        var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var c = await db.RentAsync(ct).ConfigureAwait(false);
         try
         {
             // A deferred transaction takes its WAL snapshot at the first read and keeps it until it
@@ -88,14 +88,15 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
             if (head is null)
             {
                 await transaction.DisposeAsync().ConfigureAwait(false);
-                await c.DisposeAsync().ConfigureAwait(false);
+                db.Return(c);
                 return null;
             }
-            return new RepoSnapshot(head, ListBlocksAsync(c, did, sinceRev, ct), new Owned(transaction, c));
+            return new RepoSnapshot(head, ListBlocksAsync(c, did, sinceRev, ct), new Owned(db, transaction, c));
         }
         catch
         {
-            await c.DisposeAsync().ConfigureAwait(false);
+            // Return closes it instead of keeping it when the transaction is still open.
+            db.Return(c);
             throw;
         }
     }
@@ -190,12 +191,12 @@ public sealed class SqliteRepoStore(SqliteDatabase db) : IRepoStore
     }
 
     /// <summary>Ends a snapshot: its read transaction, then its connection.</summary>
-    private sealed class Owned(SqliteTransaction transaction, SqliteConnection connection) : IAsyncDisposable
+    private sealed class Owned(SqliteDatabase db, SqliteTransaction transaction, SqliteSession connection) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await transaction.DisposeAsync().ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            db.Return(connection);
         }
     }
 }
