@@ -356,7 +356,9 @@ out.phases.accounts = {
 // Warm-up (untimed, on an account of its own): every endpoint the timed phases use, so that
 // both servers' JITs (V8's tiers, .NET's tiered compilation) and caches start warm. One pass
 // with --warmup W: W createRecord (4 clients), W getRecord, W/5 listRecords, 2 applyWrites of
-// 200, 3 getRepo, 5 uploadBlob of 64 KiB. --warmup-passes P passes, each followed by a pause of
+// 200, W/10 getRepo, 5 uploadBlob of 64 KiB. (getRepo had 3 calls a pass: too few for .NET to
+// promote the per-call code and Kestrel's large-response path, which then compiled during the
+// timed getRepo phase, 18% of its server CPU in the JIT compiler.) --warmup-passes P passes, each followed by a pause of
 // --warmup-pause-s (tiered JITs promote hot code in the background once calls quieten down; a
 // second pass lets code that was recompiled with instrumentation reach its final tier).
 if (cfg.warmup > 0 && cfg.warmupPasses > 0) {
@@ -384,7 +386,7 @@ if (cfg.warmup > 0 && cfg.warmupPasses > 0) {
       const r = jsonOf(await request('GET', 'com.atproto.repo.listRecords', { query: { repo: w.did, collection: COLL, limit: 100, cursor } }))
       cursor = r.records.length === 100 ? r.cursor : undefined
     }
-    for (let i = 0; i < 3 && !pastDeadline(); i++) await request('GET', 'com.atproto.sync.getRepo', { query: { did: w.did } })
+    for (let i = 0; i < Math.ceil(cfg.warmup / 10) && !pastDeadline(); i++) await request('GET', 'com.atproto.sync.getRepo', { query: { did: w.did } })
     for (let i = 0; i < 5 && !pastDeadline(); i++) {
       const body = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(65536)])
       await request('POST', 'com.atproto.repo.uploadBlob', { token: w.token, body, contentType: 'image/png' })
