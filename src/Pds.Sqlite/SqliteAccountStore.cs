@@ -10,7 +10,7 @@ namespace Pds.Sqlite;
 /// </summary>
 public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
 {
-    private const string Columns = "SELECT did, handle, email, password_hash, status, created_at, invited_by FROM account ";
+    private const string Columns = "SELECT did, handle, email, password_hash, status, created_at, invited_by, deactivated FROM account ";
 
     public Task CreateAsync(AccountRecord account, CancellationToken ct = default) =>
         db.WriteAsync(async (c, token) =>
@@ -22,11 +22,11 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
             await EnsureHandleFreeAsync(c, account.Did, account.Handle, token).ConfigureAwait(false);
             await EnsureEmailFreeAsync(c, account.Did, account.Email, token).ConfigureAwait(false);
             await c.ExecuteAsync(
-                "INSERT INTO account (did, handle, email, password_hash, status, created_at, invited_by) " +
-                "VALUES ($did, $handle, $email, $hash, $status, $created, $invitedBy);", token,
+                "INSERT INTO account (did, handle, email, password_hash, status, created_at, invited_by, deactivated) " +
+                "VALUES ($did, $handle, $email, $hash, $status, $created, $invitedBy, $deactivated);", token,
                 ("$did", account.Did), ("$handle", Normalize(account.Handle)), ("$email", account.Email?.ToLowerInvariant()),
                 ("$hash", account.PasswordHash), ("$status", StatusName(account.Status)), ("$created", account.CreatedAt.ToDb()),
-                ("$invitedBy", account.InvitedBy)).ConfigureAwait(false);
+                ("$invitedBy", account.InvitedBy), ("$deactivated", account.Deactivated)).ConfigureAwait(false);
         }, ct);
 
     public Task<AccountRecord?> GetByDidAsync(string did, CancellationToken ct = default) => GetAsync("did", did, ct);
@@ -52,8 +52,10 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
             await UpdateAsync(c, did, "email", Normalize(email), token).ConfigureAwait(false);
         }, ct);
 
-    public Task UpdateStatusAsync(string did, AccountStatus status, CancellationToken ct = default) =>
-        db.WriteAsync((c, token) => UpdateAsync(c, did, "status", StatusName(status), token), ct);
+    public Task UpdateStatusAsync(string did, AccountStatus status, bool deactivated, CancellationToken ct = default) =>
+        db.WriteAsync((c, token) => c.ExecuteAsync(
+            "UPDATE account SET status = $status, deactivated = $deactivated WHERE did = $did;", token,
+            ("$status", StatusName(status)), ("$deactivated", deactivated), ("$did", did)), ct);
 
     public async Task<IReadOnlyList<AccountRecord>> ListAsync(int limit, string? cursorDid, CancellationToken ct = default) =>
         await db.ReadAsync((c, token) => c.QueryAsync(
@@ -98,5 +100,5 @@ public sealed class SqliteAccountStore(SqliteDatabase db) : IAccountStore
 
     private static AccountRecord ReadAccount(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetString(3),
-        Enum.Parse<AccountStatus>(r.GetString(4), ignoreCase: true), r.GetTime(5), r.GetNullableString(6));
+        Enum.Parse<AccountStatus>(r.GetString(4), ignoreCase: true), r.GetTime(5), r.GetNullableString(6), r.GetBoolean(7));
 }

@@ -22,8 +22,11 @@ public sealed class SqliteBlobIndex(SqliteDatabase db) : IBlobIndex
             r => new BlobRecord(r.GetString(0), Cid.Parse(r.GetString(1)), r.GetString(2), r.GetInt64(3), r.GetNullableString(4), r.GetTime(5)),
             t, ("$did", did), ("$cid", cid.ToString())), ct);
 
-    public Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, CancellationToken ct = default) =>
-        db.WriteAsync(async (c, t) =>
+    /// <summary>Rewrites every row of the record, so an unchanged set of blobs still moves to the new rev.</summary>
+    public Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, string rev, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(rev);
+        return db.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync(
                 "DELETE FROM record_blob WHERE did = $did AND record_path = $path;", t, ("$did", did), ("$path", recordPath))
@@ -31,10 +34,11 @@ public sealed class SqliteBlobIndex(SqliteDatabase db) : IBlobIndex
             foreach (var cid in blobs)
             {
                 await c.ExecuteAsync(
-                    "INSERT OR IGNORE INTO record_blob (did, record_path, cid) VALUES ($did, $path, $cid);", t,
-                    ("$did", did), ("$path", recordPath), ("$cid", cid.ToString())).ConfigureAwait(false);
+                    "INSERT OR IGNORE INTO record_blob (did, record_path, cid, rev) VALUES ($did, $path, $cid, $rev);", t,
+                    ("$did", did), ("$path", recordPath), ("$cid", cid.ToString()), ("$rev", rev)).ConfigureAwait(false);
             }
         }, ct);
+    }
 
     public async Task<IReadOnlyList<BlobRecord>> ListExpiredTempAsync(DateTimeOffset before, int limit, CancellationToken ct = default) =>
         await db.ReadAsync((c, t) => c.QueryAsync(
@@ -43,11 +47,22 @@ public sealed class SqliteBlobIndex(SqliteDatabase db) : IBlobIndex
             r => new BlobRecord(r.GetString(0), Cid.Parse(r.GetString(1)), r.GetString(2), r.GetInt64(3), r.GetNullableString(4), r.GetTime(5)),
             t, ("$before", before.ToDb()), ("$limit", limit)), ct).ConfigureAwait(false);
 
-    /// <summary>Only permanent blobs (no temp key) are listed.</summary>
-    public async Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, CancellationToken ct = default) =>
+    /// <summary>
+    /// Without <paramref name="since"/>, only permanent blobs (no temp key). With it, the references
+    /// newer than it, where a NULL rev (written before revs were kept) counts as newer than any.
+    /// The rev index is forced and the two rev ranges are separate arms of the UNION: left to
+    /// itself the planner walks the CID index to skip the sort, which reads every reference of the
+    /// account even when only a few records changed after <paramref name="since"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, string? since = null, CancellationToken ct = default) =>
         await db.ReadAsync((c, t) => c.QueryAsync(
-            "SELECT cid FROM blob WHERE did = $did AND temp_key IS NULL AND ($cursor IS NULL OR cid > $cursor) ORDER BY cid LIMIT $limit;",
-            r => Cid.Parse(r.GetString(0)), t, ("$did", did), ("$cursor", cursor), ("$limit", limit)), ct).ConfigureAwait(false);
+            since is null
+                ? "SELECT cid FROM blob WHERE did = $did AND temp_key IS NULL AND ($cursor IS NULL OR cid > $cursor) ORDER BY cid LIMIT $limit;"
+                : "SELECT cid FROM record_blob INDEXED BY record_blob_by_rev WHERE did = $did AND rev > $since AND ($cursor IS NULL OR cid > $cursor) " +
+                  "UNION SELECT cid FROM record_blob INDEXED BY record_blob_by_rev WHERE did = $did AND rev IS NULL AND ($cursor IS NULL OR cid > $cursor) " +
+                  "ORDER BY cid LIMIT $limit;",
+            r => Cid.Parse(r.GetString(0)), t, ("$did", did), ("$cursor", cursor), ("$since", since), ("$limit", limit)), ct)
+            .ConfigureAwait(false);
 
     /// <summary>
     /// Referenced CIDs with no permanent blob (a temp upload does not count: it may still be swept),

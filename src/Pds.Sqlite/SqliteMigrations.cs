@@ -10,7 +10,7 @@ namespace Pds.Sqlite;
 internal static class SqliteMigrations
 {
     public static IReadOnlyList<Migration> All { get; } =
-        [new(SqliteSchema.V1), new(SqliteSchema.V2), new(SqliteSchema.V3, SqliteCompaction.CompactAllAsync)];
+        [new(SqliteSchema.V1), new(SqliteSchema.V2), new(SqliteSchema.V3, SqliteCompaction.CompactAllAsync), new(SqliteSchema.V4), new(SqliteSchema.V5)];
 
     public static int Latest => All.Count;
 

@@ -176,4 +176,26 @@ internal static class SqliteSchema
     public const string V3 = """
         CREATE INDEX repo_record_by_cid ON repo_record (did, cid);
         """;
+
+    /// <summary>
+    /// listBlobs with <c>since</c>: each reference keeps the rev of the commit that last wrote its
+    /// record, indexed so a recent <c>since</c> reads only what changed after it. References
+    /// written before this column have no rev (NULL) and are listed for every <c>since</c>: which
+    /// commit wrote them is not known, and listing a blob too many is harmless where missing one
+    /// is not.
+    /// </summary>
+    public const string V4 = """
+        ALTER TABLE record_blob ADD COLUMN rev TEXT;
+        CREATE INDEX record_blob_by_rev ON record_blob (did, rev);
+        """;
+
+    /// <summary>
+    /// The holder's deactivation apart from the status, so lifting a takedown can restore it. An
+    /// account deactivated now has it set; one taken down after being deactivated cannot be told
+    /// apart any more and comes back active, as it did before.
+    /// </summary>
+    public const string V5 = """
+        ALTER TABLE account ADD COLUMN deactivated INTEGER NOT NULL DEFAULT 0;
+        UPDATE account SET deactivated = 1 WHERE status = 'deactivated';
+        """;
 }

@@ -135,10 +135,75 @@ public sealed class AccountService(
         await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Sets a status and announces #account (and #sync on reactivation, re-asserting the repo).</summary>
-    public async Task SetStatusAsync(string did, AccountStatus status, StoredHead? headForSync, CancellationToken ct = default)
+    /// <summary>
+    /// Applies or lifts a takedown. The holder's deactivation is kept apart from it (as the
+    /// reference PDS keeps takedownRef and deactivatedAt): lifting the takedown of an account its
+    /// holder had deactivated leaves it deactivated, announced as such and without #sync, since
+    /// its repo is still not served. Otherwise the account is active again, #sync re-asserting the repo.
+    /// </summary>
+    public Task SetTakedownAsync(AccountRecord account, bool applied, StoredHead? headForSync, CancellationToken ct = default)
     {
-        await accounts.UpdateStatusAsync(did, status, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(account);
+        if (!applied && account.Status != AccountStatus.Takendown)
+        {
+            return Task.CompletedTask;
+        }
+        var status = applied ? AccountStatus.Takendown : account.Deactivated ? AccountStatus.Deactivated : AccountStatus.Active;
+        return ChangeAsync(account, status, account.Deactivated, headForSync, ct);
+    }
+
+    /// <summary>
+    /// The holder deactivating or reactivating the account. Under a takedown (or suspension) only
+    /// the choice is recorded, for when the takedown is lifted: the account shows the same status,
+    /// so nothing is announced.
+    /// </summary>
+    public Task SetDeactivatedAsync(AccountRecord account, bool deactivated, StoredHead? headForSync, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var status = account.Status is AccountStatus.Active or AccountStatus.Deactivated
+            ? deactivated ? AccountStatus.Deactivated : AccountStatus.Active
+            : account.Status;
+        return ChangeAsync(account, status, deactivated, headForSync, ct);
+    }
+
+    /// <summary>
+    /// Deletes an account for good: announces #account deleted, then removes its repo, blobs,
+    /// preferences, sessions and signing key, and finally the account row.
+    /// </summary>
+    public async Task DeleteAsync(string did, IRepoStore repoStore, IBlobStore blobs, IBlobIndex blobIndex, IPreferenceStore preferences,
+        ISessionStore sessionStore, CancellationToken ct = default)
+    {
+        await accounts.UpdateStatusAsync(did, AccountStatus.Deleted, deactivated: false, ct).ConfigureAwait(false);
+        await AnnounceAsync(did, AccountStatus.Deleted, null, ct).ConfigureAwait(false);
+        await sessionStore.DeleteRefreshTokensForAccountAsync(did, ct).ConfigureAwait(false);
+        foreach (var app in await sessionStore.ListAppPasswordsAsync(did, ct).ConfigureAwait(false))
+        {
+            await sessionStore.DeleteAppPasswordAsync(did, app.Name, ct).ConfigureAwait(false);
+        }
+        await repoStore.DeleteRepoAsync(did, ct).ConfigureAwait(false);
+        await blobs.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await blobIndex.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await preferences.DeleteAllAsync(did, ct).ConfigureAwait(false);
+        await keys.DeleteAsync(did, ct).ConfigureAwait(false);
+        await accounts.DeleteAsync(did, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a change; when the status shown changes, announces #account (and #sync on reactivation).</summary>
+    private async Task ChangeAsync(AccountRecord account, AccountStatus status, bool deactivated, StoredHead? headForSync, CancellationToken ct)
+    {
+        if (account.Status == status && account.Deactivated == deactivated)
+        {
+            return;
+        }
+        await accounts.UpdateStatusAsync(account.Did, status, deactivated, ct).ConfigureAwait(false);
+        if (account.Status != status)
+        {
+            await AnnounceAsync(account.Did, status, headForSync, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AnnounceAsync(string did, AccountStatus status, StoredHead? headForSync, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var name = status switch
         {
@@ -154,27 +219,6 @@ public sealed class AccountService(
             await events.AppendPendingAsync(FirehoseEvents.ForSync(did, headForSync.CommitCid, headForSync.CommitBytes, headForSync.Rev, now), ct).ConfigureAwait(false);
         }
         await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Deletes an account for good: announces #account deleted, then removes its repo, blobs,
-    /// preferences, sessions and signing key, and finally the account row.
-    /// </summary>
-    public async Task DeleteAsync(string did, IRepoStore repoStore, IBlobStore blobs, IBlobIndex blobIndex, IPreferenceStore preferences,
-        ISessionStore sessionStore, CancellationToken ct = default)
-    {
-        await SetStatusAsync(did, AccountStatus.Deleted, null, ct).ConfigureAwait(false);
-        await sessionStore.DeleteRefreshTokensForAccountAsync(did, ct).ConfigureAwait(false);
-        foreach (var app in await sessionStore.ListAppPasswordsAsync(did, ct).ConfigureAwait(false))
-        {
-            await sessionStore.DeleteAppPasswordAsync(did, app.Name, ct).ConfigureAwait(false);
-        }
-        await repoStore.DeleteRepoAsync(did, ct).ConfigureAwait(false);
-        await blobs.DeleteAllAsync(did, ct).ConfigureAwait(false);
-        await blobIndex.DeleteAllAsync(did, ct).ConfigureAwait(false);
-        await preferences.DeleteAllAsync(did, ct).ConfigureAwait(false);
-        await keys.DeleteAsync(did, ct).ConfigureAwait(false);
-        await accounts.DeleteAsync(did, ct).ConfigureAwait(false);
     }
 
     /// <summary>The directory did not take the new handle: give it back (unless the old one was taken meanwhile).</summary>

@@ -45,7 +45,8 @@ public sealed class CachedAccountStore(IAccountStore inner, TimeProvider clock, 
 
     public Task UpdateEmailAsync(string did, string email, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdateEmailAsync(did, email, ct));
 
-    public Task UpdateStatusAsync(string did, AccountStatus status, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.UpdateStatusAsync(did, status, ct));
+    public Task UpdateStatusAsync(string did, AccountStatus status, bool deactivated, CancellationToken ct = default) =>
+        ForgetAroundAsync(did, () => inner.UpdateStatusAsync(did, status, deactivated, ct));
 
     public Task DeleteAsync(string did, CancellationToken ct = default) => ForgetAroundAsync(did, () => inner.DeleteAsync(did, ct));
 

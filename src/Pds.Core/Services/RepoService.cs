@@ -205,7 +205,7 @@ public sealed class RepoService(
         await repos.ApplyCommitAsync(did, new CommitWrite(expected, head, result.NewBlocks, records, evt, result.Removed), ct).ConfigureAwait(false);
         foreach (var (path, refs) in blobRefs)
         {
-            await blobIndex.SetRecordBlobsAsync(did, path, refs, ct).ConfigureAwait(false);
+            await blobIndex.SetRecordBlobsAsync(did, path, refs, result.Rev, ct).ConfigureAwait(false);
         }
         await sequencer.NotifyAsync(did, ct).ConfigureAwait(false);
     }

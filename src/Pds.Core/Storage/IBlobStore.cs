@@ -37,11 +37,21 @@ public interface IBlobIndex
     Task PutAsync(BlobRecord blob, CancellationToken ct = default);
     Task<BlobRecord?> GetAsync(string did, Cid cid, CancellationToken ct = default);
 
-    /// <summary>Replaces the blobs a record references (empty to clear).</summary>
-    Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, CancellationToken ct = default);
+    /// <summary>
+    /// Replaces the blobs a record references (empty to clear). <paramref name="rev"/> is the
+    /// commit that wrote the record; it is kept with the references for <see cref="ListAsync"/>
+    /// with a <c>since</c>, so it is recorded even when the set of blobs is unchanged.
+    /// </summary>
+    Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, string rev, CancellationToken ct = default);
 
-    /// <summary>Permanent blobs of the account ordered by CID string, optionally only those referenced since a rev.</summary>
-    Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, CancellationToken ct = default);
+    /// <summary>
+    /// CIDs ordered by CID string, after <paramref name="cursor"/>. Without <paramref name="since"/>:
+    /// the account's permanent blobs. With it (a rev): the distinct blobs referenced by records
+    /// whose latest write has a rev above it, whether or not the bytes are here (as the reference
+    /// PDS lists them). References stored before revs were kept count as newer than any rev: a
+    /// consumer may fetch a blob it already has, but never misses one.
+    /// </summary>
+    Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, string? since = null, CancellationToken ct = default);
 
     /// <summary>Blobs referenced by records that were never uploaded (after an account migration).</summary>
     Task<IReadOnlyList<(Cid Cid, string RecordPath)>> ListMissingAsync(string did, int limit, string? cursor, CancellationToken ct = default);

@@ -83,11 +83,79 @@ public class AdminTests(PdsServerFixture server) : IClassFixture<PdsServerFixtur
         (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Ok();
         (await server.CreateRecordAsync(account, "app.bsky.feed.post", AccountTests.Post("after"))).Ok();
         Assert.True((bool)session["active"]!);
-        Assert.False((bool)(await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin, ("did", account.Did))).Ok().Json["takedown"]!["applied"]!);
+        var lifted = (await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin, ("did", account.Did))).Ok().Json;
+        Assert.False((bool)lifted["takedown"]!["applied"]!);
+        Assert.False((bool)lifted["deactivated"]!["applied"]!);
 
         (await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin, ("did", "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"))).Fails(400, "NotFound");
         (await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin)).Fails(400, "InvalidRequest");
         (await Xrpc.PostAsync("com.atproto.admin.updateSubjectStatus", new { subject = new { uri = "at://x" } }, server.Admin)).Fails(400, "InvalidRequest");
+    }
+
+    /// <summary>
+    /// Takedown and deactivation are independent: lifting the takedown of an account its holder
+    /// had deactivated leaves it deactivated (#account inactive, no #sync), and the holder's own
+    /// activateAccount meanwhile lifts neither.
+    /// </summary>
+    [Fact]
+    public async Task Takedown_OfDeactivatedAccount_LiftedLeavesItDeactivated()
+    {
+        var account = await server.CreateAccountAsync("deacttd");
+        using var firehose = await server.SubscribeAsync();
+        (await Xrpc.PostAsync("com.atproto.server.deactivateAccount", new { }, account.Bearer)).Ok();
+        Assert.Equal("deactivated", (await firehose.NextForAsync(account.Did, "#account")).Str("status"));
+
+        (await server.TakedownAsync(account.Did, true)).Ok();
+        var down = await firehose.NextForAsync(account.Did);
+        Assert.Equal(("#account", "takendown"), (down.Type, down.Str("status")));
+        var subject = (await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin, ("did", account.Did))).Ok().Json;
+        Assert.True((bool)subject["takedown"]!["applied"]!);
+        Assert.True((bool)subject["deactivated"]!["applied"]!);
+        Assert.NotNull((await Xrpc.GetAsync("com.atproto.admin.getAccountInfo", server.Admin, ("did", account.Did))).Ok().Json["deactivatedAt"]);
+        // The holder (with the session from before) cannot lift the takedown.
+        (await Xrpc.PostAsync("com.atproto.server.activateAccount", null, account.Bearer)).Ok();
+        (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Fails(400, "RepoTakendown");
+
+        (await server.TakedownAsync(account.Did, false)).Ok();
+        var restored = await firehose.NextForAsync(account.Did);
+        Assert.Equal("#account", restored.Type);
+        Assert.Equal(DataValue.False, restored.Body["active"]);
+        Assert.Equal("deactivated", restored.Str("status"));
+        (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Fails(400, "RepoDeactivated");
+        var status = (await Xrpc.GetAsync("com.atproto.sync.getRepoStatus", ("did", account.Did))).Ok().Json;
+        Assert.Equal((false, "deactivated"), ((bool)status["active"]!, (string?)status["status"]));
+        var session = (await Login(account)).Ok().Json;
+        Assert.Equal((false, "deactivated"), ((bool)session["active"]!, (string?)session["status"]));
+        subject = (await Xrpc.GetAsync("com.atproto.admin.getSubjectStatus", server.Admin, ("did", account.Did))).Ok().Json;
+        Assert.False((bool)subject["takedown"]!["applied"]!);
+        Assert.True((bool)subject["deactivated"]!["applied"]!);
+
+        // Now the holder reactivates: the next events about the account are #account active and
+        // #sync, so lifting the takedown emitted no #sync of its own.
+        (await Xrpc.PostAsync("com.atproto.server.activateAccount", null, account.Bearer)).Ok();
+        var activated = await firehose.NextForAsync(account.Did);
+        Assert.Equal(("#account", DataValue.True), (activated.Type, activated.Body["active"]));
+        Assert.Equal("#sync", (await firehose.NextForAsync(account.Did)).Type);
+        (await server.CreateRecordAsync(account, "app.bsky.feed.post", AccountTests.Post("back"))).Ok();
+    }
+
+    /// <summary>As in the reference PDS, a taken-down account may still deactivate: it stays taken down, and the deactivation outlives the takedown.</summary>
+    [Fact]
+    public async Task DeactivateWhileTakenDown_LiftingTheTakedownLeavesItDeactivated()
+    {
+        var account = await server.CreateAccountAsync("tddeact");
+        using var firehose = await server.SubscribeAsync();
+        (await server.TakedownAsync(account.Did, true)).Ok();
+        Assert.Equal("takendown", (await firehose.NextForAsync(account.Did, "#account")).Str("status"));
+
+        (await Xrpc.PostAsync("com.atproto.server.deactivateAccount", new { }, account.Bearer)).Ok();
+        (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Fails(400, "RepoTakendown");
+
+        (await server.TakedownAsync(account.Did, false)).Ok();
+        // The status only changed once: from takendown to deactivated, with no #account in between.
+        var restored = await firehose.NextForAsync(account.Did);
+        Assert.Equal(("#account", DataValue.False, "deactivated"), (restored.Type, restored.Body["active"], restored.Str("status")));
+        (await Xrpc.GetAsync("com.atproto.sync.getLatestCommit", ("did", account.Did))).Fails(400, "RepoDeactivated");
     }
 
     [Fact]

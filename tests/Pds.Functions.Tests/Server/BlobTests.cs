@@ -129,6 +129,50 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
         Assert.Equal(cids.Order(StringComparer.Ordinal), seen);
     }
 
+    /// <summary>
+    /// With since, the blobs of records whose latest write is after that rev: an update moves a
+    /// record's blobs to its new rev even when they are unchanged, a blob-free write lists nothing.
+    /// </summary>
+    [Fact]
+    public async Task ListBlobs_Since_OnlyBlobsOfRecordsWrittenAfterTheRev()
+    {
+        var account = await server.CreateAccountAsync("blobsince");
+        var blobs = new List<JsonNode>();
+        var revs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var blob = (await Upload(account, Png(300 + i), "image/png")).Ok().Json["blob"]!;
+            var created = (await server.CreateRecordAsync(account, "app.bsky.feed.post", WithImage(blob), rkey: $"3aaaaaaaaaa{i + 2}2")).Ok().Json;
+            blobs.Add(blob);
+            revs.Add((string)created["commit"]!["rev"]!);
+        }
+        var cids = blobs.Select(b => (string)b["ref"]!["$link"]!).ToList();
+        // The first post edited with the same image; then a post without one.
+        var edited = WithImage(blobs[0]);
+        edited["text"] = "edited";
+        var put = (await Xrpc.PostAsync("com.atproto.repo.putRecord",
+            new JsonObject { ["repo"] = account.Did, ["collection"] = "app.bsky.feed.post", ["rkey"] = "3aaaaaaaaaa22", ["record"] = edited },
+            account.Bearer)).Ok().Json;
+        var editRev = (string)put["commit"]!["rev"]!;
+        var plain = (string)(await server.PostAsync(account, "no image"))["commit"]!["rev"]!;
+
+        Assert.Equal(cids.Order(StringComparer.Ordinal), await ListBlobs(account.Did, ("since", revs[0])));
+        Assert.Equal(new[] { cids[0], cids[2] }.Order(StringComparer.Ordinal), await ListBlobs(account.Did, ("since", revs[1])));
+        Assert.Equal([cids[0]], await ListBlobs(account.Did, ("since", revs[2])));
+        Assert.Empty(await ListBlobs(account.Did, ("since", editRev)));
+        Assert.Empty(await ListBlobs(account.Did, ("since", plain)));
+        var paged = (await Xrpc.PageAllAsync("com.atproto.sync.listBlobs", "cids", ("did", account.Did), ("since", revs[1]), ("limit", "1")))
+            .Select(c => (string)c!);
+        Assert.Equal(new[] { cids[0], cids[2] }.Order(StringComparer.Ordinal), paged);
+        Assert.Equal(cids.Order(StringComparer.Ordinal), await ListBlobs(account.Did));
+
+        foreach (var bad in new[] { "not-a-tid", "", "3aaaaaaaaaa2", revs[0] + "2" })
+        {
+            var error = (await Xrpc.GetAsync("com.atproto.sync.listBlobs", ("did", account.Did), ("since", bad))).Fails(400, "InvalidRequest");
+            Assert.Contains("since", error.Text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task GetBlob_ByteRanges_PartialContentOr416()
     {
@@ -188,8 +232,8 @@ public class BlobTests(SmallBlobServerFixture server) : IClassFixture<SmallBlobS
 
     private Task<XrpcResponse> GetBlob(string did, string cid) => Xrpc.GetAsync("com.atproto.sync.getBlob", ("did", did), ("cid", cid));
 
-    private async Task<List<string>> ListBlobs(string did) =>
-        (await Xrpc.GetAsync("com.atproto.sync.listBlobs", ("did", did))).Ok().Json["cids"]!.AsArray().Select(c => (string)c!).ToList();
+    private async Task<List<string>> ListBlobs(string did, params (string Name, string Value)[] query) =>
+        (await Xrpc.GetAsync("com.atproto.sync.listBlobs", [("did", did), .. query])).Ok().Json["cids"]!.AsArray().Select(c => (string)c!).ToList();
 
     internal static JsonObject WithImage(JsonNode blob) => new()
     {

@@ -9,7 +9,8 @@ namespace Pds.Storage.Tests.Azure;
 /// <summary>
 /// What the claim rows of <see cref="AzureAccountStore"/> add beyond the contract: stale claims
 /// (as a crashed or foreign writer would leave them) never block anyone, races on one handle
-/// have one winner, and handles that need key escaping stay distinct.
+/// have one winner, and handles that need key escaping stay distinct. Also account rows written
+/// before the holder's deactivation was stored apart from the status.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class AzureAccountClaimTests(AzuriteFixture azurite)
@@ -23,6 +24,22 @@ public sealed class AzureAccountClaimTests(AzuriteFixture azurite)
     /// <summary>A claim row naming <paramref name="owner"/>, written outside the store's transactions.</summary>
     private static Task PlantClaimAsync(TableClient table, AccountClaim claim, string owner) =>
         table.InsertAsync(new TableEntity(AccountRows.Partition, claim.RowKey).Set(AccountRows.Did, owner));
+
+    [Theory]
+    [InlineData(AccountStatus.Deactivated, true)]
+    [InlineData(AccountStatus.Takendown, false)]
+    [InlineData(AccountStatus.Active, false)]
+    public async Task Get_RowWithoutDeactivated_TakesItFromTheStatus(AccountStatus status, bool deactivated)
+    {
+        var (accounts, table) = await NewAsync();
+        var account = AccountStoreContract.NewAccount() with { Status = status };
+        await accounts.CreateAsync(account);
+        var row = (await table.GetEntityAsync(AccountRows.Partition, AccountRows.AccountKey(account.Did)))!;
+        row[AccountRows.Deactivated] = null;
+        await table.UpsertAsync(row);
+
+        Assert.Equal(account with { Deactivated = deactivated }, await accounts.GetByDidAsync(account.Did));
+    }
 
     [Fact]
     public async Task Create_HandleAndEmailClaimedByMissingAccount_TakesClaimsOver()

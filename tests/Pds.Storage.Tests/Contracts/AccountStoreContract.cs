@@ -154,7 +154,7 @@ public abstract class AccountStoreContract : ContractTest
 
         await accounts.UpdatePasswordAsync(account.Did, "new-hash");
         await accounts.UpdateEmailAsync(account.Did, email);
-        await accounts.UpdateStatusAsync(account.Did, AccountStatus.Takendown);
+        await accounts.UpdateStatusAsync(account.Did, AccountStatus.Takendown, deactivated: false);
 
         var expected = account with { PasswordHash = "new-hash", Email = email, Status = AccountStatus.Takendown };
         Assert.Equal(expected, await accounts.GetByDidAsync(account.Did));
@@ -173,9 +173,30 @@ public abstract class AccountStoreContract : ContractTest
         var account = NewAccount();
         await accounts.CreateAsync(account);
 
-        await accounts.UpdateStatusAsync(account.Did, status);
+        await accounts.UpdateStatusAsync(account.Did, status, deactivated: false);
 
         Assert.Equal(status, (await accounts.GetByDidAsync(account.Did))?.Status);
+    }
+
+    /// <summary>A takedown hides the holder's deactivation; the store keeps both, and create stores the flag too.</summary>
+    [Fact]
+    public async Task UpdateStatus_DeactivatedUnderTakedown_KeptApartFromStatus()
+    {
+        var accounts = await CreateAsync();
+        var account = NewAccount();
+        await accounts.CreateAsync(account);
+
+        await accounts.UpdateStatusAsync(account.Did, AccountStatus.Takendown, deactivated: true);
+
+        Assert.Equal(account with { Status = AccountStatus.Takendown, Deactivated = true }, await accounts.GetByDidAsync(account.Did));
+        await accounts.UpdateStatusAsync(account.Did, AccountStatus.Deactivated, deactivated: true);
+        Assert.Equal(account with { Status = AccountStatus.Deactivated, Deactivated = true }, await accounts.GetByDidAsync(account.Did));
+        await accounts.UpdateStatusAsync(account.Did, AccountStatus.Active, deactivated: false);
+        Assert.Equal(account, await accounts.GetByDidAsync(account.Did));
+
+        var created = NewAccount() with { Status = AccountStatus.Deactivated, Deactivated = true };
+        await accounts.CreateAsync(created);
+        Assert.Equal(created, await accounts.GetByDidAsync(created.Did));
     }
 
     [Fact]

@@ -14,6 +14,15 @@ public abstract class BlobIndexContract : ContractTest
 
     private static BlobRecord Permanent(string did, Cid cid) => new(did, cid, "image/png", 1234, TempKey: null, Created);
 
+    // Revs are TIDs, which order as strings.
+    private const string Rev0 = "3aaaaaaaaaaa2";
+    private const string Rev1 = "3aaaaaaaaaab2";
+    private const string Rev2 = "3aaaaaaaaaac2";
+    private const string Rev3 = "3aaaaaaaaaad2";
+    private const string Rev4 = "3aaaaaaaaaae2";
+
+    private static List<Cid> Sorted(params Cid[] cids) => [.. cids.OrderBy(c => c.ToString(), StringComparer.Ordinal)];
+
     [Fact]
     public async Task ListExpiredTemp_ReturnsOnlyOldTemporaryUploads()
     {
@@ -87,8 +96,8 @@ public abstract class BlobIndexContract : ContractTest
         var (present, temp, absent) = (NewCid(), NewCid(), NewCid());
         await index.PutAsync(Permanent(did, present));
         await index.PutAsync(Permanent(did, temp) with { TempKey = "temp-key" });
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [present, absent]);
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [temp, absent]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [present, absent], Rev1);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [temp, absent], Rev1);
 
         var missing = await index.ListMissingAsync(did, 10, null);
 
@@ -105,7 +114,7 @@ public abstract class BlobIndexContract : ContractTest
         var index = await CreateAsync();
         var did = TestIds.Did();
         var cids = Enumerable.Range(0, 5).Select(_ => NewCid()).ToList();
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", cids);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", cids, Rev1);
 
         var first = await index.ListMissingAsync(did, 3, null);
         var rest = await index.ListMissingAsync(did, 3, first[^1].Cid.ToString());
@@ -119,15 +128,15 @@ public abstract class BlobIndexContract : ContractTest
         var index = await CreateAsync();
         var did = TestIds.Did();
         var (old, kept, added) = (NewCid(), NewCid(), NewCid());
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [old, kept]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [old, kept], Rev1);
 
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [kept, added]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [kept, added], Rev1);
 
         Assert.False(await index.IsReferencedAsync(did, old));
         Assert.True(await index.IsReferencedAsync(did, kept));
         Assert.True(await index.IsReferencedAsync(did, added));
         Assert.False(await index.IsReferencedAsync(TestIds.Did(), kept));
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", []);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [], Rev1);
         Assert.False(await index.IsReferencedAsync(did, kept));
     }
 
@@ -137,12 +146,60 @@ public abstract class BlobIndexContract : ContractTest
         var index = await CreateAsync();
         var did = TestIds.Did();
         var cid = NewCid();
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [cid]);
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [cid]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [cid], Rev1);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [cid], Rev1);
 
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", []);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [], Rev1);
 
         Assert.True(await index.IsReferencedAsync(did, cid));
+    }
+
+    [Fact]
+    public async Task ListSince_RecordsWrittenAfterTheRev_DistinctCidsPaged()
+    {
+        var index = await CreateAsync();
+        var did = TestIds.Did();
+        var (early, shared, later, last) = (NewCid(), NewCid(), NewCid(), NewCid());
+        // Listed whether or not the bytes are here: only "early" has a blob row.
+        await index.PutAsync(Permanent(did, early));
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [early, shared], Rev1);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [later, shared], Rev2);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/c", [last], Rev3);
+        await index.SetRecordBlobsAsync(TestIds.Did(), "app.bsky.feed.post/d", [NewCid()], Rev3);
+
+        Assert.Equal(Sorted(early, shared, later, last), await index.ListAsync(did, 10, null, Rev0));
+        Assert.Equal(Sorted(shared, later, last), await index.ListAsync(did, 10, null, Rev1));
+        Assert.Equal([last], await index.ListAsync(did, 10, null, Rev2));
+        Assert.Empty(await index.ListAsync(did, 10, null, Rev3));
+        var paged = await Paging.AllAsync(2, (string?)null, c => index.ListAsync(did, 2, c, Rev0), cid => (string?)cid.ToString());
+        Assert.Equal(Sorted(early, shared, later, last), paged);
+        // Without since: the permanent blobs, as before.
+        Assert.Equal([early], await index.ListAsync(did, 10, null));
+    }
+
+    [Fact]
+    public async Task ListSince_RecordRewritten_ListedUnderItsLatestRevOnly()
+    {
+        var index = await CreateAsync();
+        var did = TestIds.Did();
+        var (same, dropped, added, deleted) = (NewCid(), NewCid(), NewCid(), NewCid());
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/same", [same], Rev1);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/changed", [dropped, same], Rev1);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/deleted", [deleted], Rev1);
+
+        // Rewritten with the same blobs, with other blobs, and deleted.
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/same", [same], Rev3);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/changed", [added], Rev3);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/deleted", [], Rev3);
+
+        Assert.Equal(Sorted(same, added), await index.ListAsync(did, 10, null, Rev2));
+        Assert.Equal(Sorted(same, added), await index.ListAsync(did, 10, null, Rev0));
+        Assert.Empty(await index.ListAsync(did, 10, null, Rev3));
+        // Written again by the same commit (a retry): nothing moves.
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/same", [same], Rev3);
+        Assert.Equal(Sorted(same, added), await index.ListAsync(did, 10, null, Rev2));
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/same", [], Rev4);
+        Assert.Equal([added], await index.ListAsync(did, 10, null, Rev2));
     }
 
     [Fact]
@@ -169,8 +226,8 @@ public abstract class BlobIndexContract : ContractTest
         var cid = NewCid();
         await index.PutAsync(Permanent(did, cid));
         await index.PutAsync(Permanent(other, cid));
-        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [cid]);
-        await index.SetRecordBlobsAsync(other, "app.bsky.feed.post/a", [cid]);
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/a", [cid], Rev1);
+        await index.SetRecordBlobsAsync(other, "app.bsky.feed.post/a", [cid], Rev1);
 
         await index.DeleteAllAsync(did);
 

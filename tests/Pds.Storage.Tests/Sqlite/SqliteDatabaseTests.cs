@@ -137,6 +137,78 @@ public class SqliteDatabaseTests : IDisposable
         Assert.Equal(3, (await Contracts.Snapshots.ReadAsync(store, broken, null))!.Value.Blocks.Count);
     }
 
+    /// <summary>
+    /// Schema v4: references keep the rev of the commit that wrote their record. Those stored
+    /// before have none, so every since lists them; rewritten, they list under their new rev.
+    /// The migrated schema is the one a new database gets.
+    /// </summary>
+    [Fact]
+    public async Task Open_Version3Database_OldBlobReferencesListedForAnySince()
+    {
+        var path = _dir.File("pds.sqlite");
+        var did = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa";
+        var (kept, rewritten) = (Cid.ForRaw([1]), Cid.ForRaw([2]));
+        await using (var v3 = await SqliteDatabase.OpenAsync(path, 3, default))
+        {
+            await v3.WriteAsync(async (c, ct) =>
+            {
+                foreach (var (record, cid) in new[] { ("app.bsky.feed.post/a", kept), ("app.bsky.feed.post/b", rewritten) })
+                {
+                    await c.ExecuteAsync("INSERT INTO record_blob (did, record_path, cid) VALUES ($did, $path, $cid);", ct,
+                        ("$did", did), ("$path", record), ("$cid", cid.ToString()));
+                }
+            }, default);
+        }
+
+        await using var db = await SqliteDatabase.OpenAsync(path, 4, default);
+
+        Assert.Equal(4, await SqliteMigrations.GetVersionAsync(db, default));
+        var index = new SqliteBlobIndex(db);
+        var both = new[] { kept, rewritten }.OrderBy(c => c.ToString(), StringComparer.Ordinal);
+        Assert.Equal(both, await index.ListAsync(did, 10, null, "7zzzzzzzzzzzz"));
+        await index.SetRecordBlobsAsync(did, "app.bsky.feed.post/b", [rewritten], "3aaaaaaaaaab2");
+        Assert.Equal([kept], await index.ListAsync(did, 10, null, "3aaaaaaaaaab2"));
+        Assert.Equal(both, await index.ListAsync(did, 10, null, "3aaaaaaaaaaa2"));
+        await using var fresh = await SqliteDatabase.OpenAsync(_dir.File("fresh.sqlite"), 4, default);
+        Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(db));
+    }
+
+    /// <summary>
+    /// Schema v5: the holder's deactivation is stored apart from the status. A deactivated account
+    /// keeps it; others (a taken-down one included: what came before is not known) have none.
+    /// </summary>
+    [Fact]
+    public async Task Open_Version4Database_DeactivatedAccountsKeepTheirDeactivation()
+    {
+        var path = _dir.File("pds.sqlite");
+        await using (var v4 = await SqliteDatabase.OpenAsync(path, 4, default))
+        {
+            await v4.WriteAsync(async (c, ct) =>
+            {
+                foreach (var status in new[] { "active", "deactivated", "takendown" })
+                {
+                    await c.ExecuteAsync(
+                        "INSERT INTO account (did, handle, email, password_hash, status, created_at) VALUES ($did, $handle, NULL, 'x', $status, 0);", ct,
+                        ("$did", "did:plc:" + status), ("$handle", status + ".test"), ("$status", status));
+                }
+            }, default);
+        }
+
+        await using var db = await SqliteDatabase.OpenAsync(path);
+
+        var accounts = new SqliteAccountStore(db);
+        Assert.Equal((AccountStatus.Active, false), Shown(await accounts.GetByDidAsync("did:plc:active")));
+        Assert.Equal((AccountStatus.Deactivated, true), Shown(await accounts.GetByDidAsync("did:plc:deactivated")));
+        Assert.Equal((AccountStatus.Takendown, false), Shown(await accounts.GetByDidAsync("did:plc:takendown")));
+        await using var fresh = await SqliteDatabase.OpenAsync(_dir.File("fresh.sqlite"));
+        Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(db));
+
+        static (AccountStatus, bool) Shown(AccountRecord? a) => (a!.Status, a.Deactivated);
+    }
+
+    private static Task<List<string>> SchemaAsync(SqliteDatabase db) => db.ReadAsync((c, ct) => c.QueryAsync(
+        "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema ORDER BY name;", r => r.GetString(0), ct), default);
+
     private static DataMap Post(string text) => DataMap.Create(
         ("$type", DataValue.Of("app.bsky.feed.post")), ("text", DataValue.Of(text)), ("createdAt", DataValue.Of("2026-11-22T00:00:00.000Z")));
 

@@ -48,12 +48,12 @@ public sealed class CachedAccountStoreTests : AccountStoreContract
         Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
 
         // Another instance takes the account down.
-        await inner.UpdateStatusAsync(account.Did, AccountStatus.Takendown);
+        await inner.UpdateStatusAsync(account.Did, AccountStatus.Takendown, deactivated: false);
 
         Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
         _clock.Advance(TimeSpan.FromSeconds(6));
         Assert.Equal(AccountStatus.Takendown, (await cached.GetByDidAsync(account.Did))?.Status);
-        await cached.UpdateStatusAsync(account.Did, AccountStatus.Active);
+        await cached.UpdateStatusAsync(account.Did, AccountStatus.Active, deactivated: false);
         Assert.Equal(AccountStatus.Active, (await cached.GetByDidAsync(account.Did))?.Status);
     }
 }

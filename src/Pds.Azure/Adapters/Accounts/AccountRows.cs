@@ -18,6 +18,7 @@ internal static class AccountRows
     public const string Did = "Did";
     public const string Handle = "Handle";
     public const string Email = "Email";
+    public const string Deactivated = "Deactivated";
     private const string PasswordHash = "PasswordHash";
     private const string Status = "Status";
     private const string CreatedAt = "CreatedAt";
@@ -42,20 +43,30 @@ internal static class AccountRows
             .Set(PasswordHash, account.PasswordHash)
             .Set(Status, StatusName(account.Status))
             .SetTime(CreatedAt, account.CreatedAt)
-            .SetOptional(InvitedBy, account.InvitedBy);
+            .SetOptional(InvitedBy, account.InvitedBy)
+            .Set(Deactivated, account.Deactivated);
     }
 
-    public static AccountRecord FromEntity(TableEntity row) => new(
-        row.RequiredString(Did),
-        row.RequiredString(Handle),
-        row.GetString(Email),
-        row.RequiredString(PasswordHash),
-        ParseStatus(row),
-        row.RequiredTime(CreatedAt),
-        row.GetString(InvitedBy));
+    /// <summary>
+    /// Rows written before <c>Deactivated</c> existed take it from the status: a deactivated one
+    /// has it; one taken down after a deactivation cannot be told apart and comes back active.
+    /// </summary>
+    public static AccountRecord FromEntity(TableEntity row)
+    {
+        var status = ParseStatus(row);
+        return new(
+            row.RequiredString(Did),
+            row.RequiredString(Handle),
+            row.GetString(Email),
+            row.RequiredString(PasswordHash),
+            status,
+            row.RequiredTime(CreatedAt),
+            row.GetString(InvitedBy),
+            row.GetBoolean(Deactivated) ?? status == AccountStatus.Deactivated);
+    }
 
-    public static TableEntity StatusChange(string did, AccountStatus status) =>
-        new TableEntity(Partition, AccountKey(did)).Set(Status, StatusName(status));
+    public static TableEntity StatusChange(string did, AccountStatus status, bool deactivated) =>
+        new TableEntity(Partition, AccountKey(did)).Set(Status, StatusName(status)).Set(Deactivated, deactivated);
 
     public static TableEntity PasswordChange(string did, string passwordHash)
     {

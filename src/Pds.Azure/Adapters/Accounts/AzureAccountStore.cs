@@ -86,8 +86,8 @@ public sealed class AzureAccountStore : IAccountStore
     public Task UpdateEmailAsync(string did, string email, CancellationToken ct = default) =>
         ChangeClaimAsync(did, AccountClaim.Email(email), ct);
 
-    public Task UpdateStatusAsync(string did, AccountStatus status, CancellationToken ct = default) =>
-        MergeAsync(AccountRows.StatusChange(did, status), ct);
+    public Task UpdateStatusAsync(string did, AccountStatus status, bool deactivated, CancellationToken ct = default) =>
+        MergeAsync(AccountRows.StatusChange(did, status, deactivated), ct);
 
     /// <summary>One range scan of the account rows; escaped DIDs keep DID order.</summary>
     public async Task<IReadOnlyList<AccountRecord>> ListAsync(int limit, string? cursorDid, CancellationToken ct = default)

@@ -13,6 +13,14 @@ namespace Pds.Azure.Adapters.BlobIndex;
 /// row and removed after it, and every entry is checked against the blob row when listed, so an
 /// interruption leaves at worst an index row that the next listing deletes, never a temporary
 /// blob that is not indexed or a permanent one that is listed as expired.
+/// Listing by <c>since</c> must stay cheap on a large account whose recent changes are few, so
+/// besides the reference rows (keyed by CID, for the missing-blob listing) each record has a rev
+/// row keyed by the rev of the commit that last wrote it, moved in the same transaction as the
+/// record row: the listing is one range scan over the records written after <c>since</c>. Records
+/// indexed before rev rows existed are given one on the account's first such listing, under a rev
+/// that every <c>since</c> lists. (A writer still running the code from before rev rows would
+/// leave its records out of that listing until they are next written, so such instances must be
+/// stopped before this one serves listBlobs.)
 /// The table must exist (<see cref="SimpleStoreTables"/>).
 /// </summary>
 public sealed class AzureBlobIndex : IBlobIndex
@@ -80,12 +88,19 @@ public sealed class AzureBlobIndex : IBlobIndex
         return row is null ? null : ReadBlob(did, row);
     }
 
-    public Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, CancellationToken ct = default) =>
-        _refs.SetAsync(did, recordPath, blobs, ct);
+    public Task SetRecordBlobsAsync(string did, string recordPath, IReadOnlyList<Cid> blobs, string rev, CancellationToken ct = default) =>
+        _refs.SetAsync(did, recordPath, blobs, rev, ct);
 
-    /// <summary>Permanent blobs only: one filtered range scan in CID order.</summary>
-    public async Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, CancellationToken ct = default)
+    /// <summary>
+    /// Without <paramref name="since"/>, permanent blobs only: one filtered range scan in CID order.
+    /// With it, a range scan of the rev rows (<see cref="RecordBlobRefs.ListSinceAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<Cid>> ListAsync(string did, int limit, string? cursor, string? since = null, CancellationToken ct = default)
     {
+        if (since is not null)
+        {
+            return await _refs.ListSinceAsync(did, since, limit, cursor, ct).ConfigureAwait(false);
+        }
         var filter = TableRange.From(Partition(did), BlobPrefix, cursor is null ? null : TableKey.Encode(cursor), exclusive: true,
             extraFilter: $"{Permanent} eq true");
         var rows = await _table.TakeAsync(new TableQuery(filter, TableReads.Select(CidName)), limit, ct).ConfigureAwait(false);

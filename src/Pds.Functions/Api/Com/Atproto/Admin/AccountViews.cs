@@ -23,7 +23,8 @@ public static class AccountViews
         {
             view["invitedBy"] = new JsonObject { ["code"] = a.InvitedBy };
         }
-        if (a.Status == AccountStatus.Deactivated)
+        // Deactivation is the holder's and is shown under a takedown too; the time is not stored.
+        if (a.Deactivated)
         {
             view["deactivatedAt"] = AtDatetime.Format(a.CreatedAt);
         }

@@ -21,7 +21,8 @@ public sealed class GetSubjectStatus : IXrpcMethod
         {
             ["subject"] = AccountViews.RepoRef(did),
             ["takedown"] = new JsonObject { ["applied"] = account.Status == AccountStatus.Takendown },
-            ["deactivated"] = new JsonObject { ["applied"] = account.Status == AccountStatus.Deactivated },
+            // The holder's deactivation, also while a takedown hides it.
+            ["deactivated"] = new JsonObject { ["applied"] = account.Deactivated },
         });
     }
 }

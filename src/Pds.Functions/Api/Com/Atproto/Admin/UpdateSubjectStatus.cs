@@ -30,12 +30,13 @@ public sealed class UpdateSubjectStatus : IXrpcMethod
             var accounts = x.Service<AccountService>();
             if (applied && account.Status != AccountStatus.Takendown)
             {
-                await accounts.SetStatusAsync(did, AccountStatus.Takendown, null, x.Aborted);
+                await accounts.SetTakedownAsync(account, true, null, x.Aborted);
                 await x.Service<ISessionStore>().DeleteRefreshTokensForAccountAsync(did, x.Aborted);
             }
             else if (!applied && account.Status == AccountStatus.Takendown)
             {
-                await accounts.SetStatusAsync(did, AccountStatus.Active, await x.Service<IRepoStore>().GetHeadAsync(did, x.Aborted), x.Aborted);
+                // Back to active, or to deactivated if the holder had deactivated it: the service decides.
+                await accounts.SetTakedownAsync(account, false, await x.Service<IRepoStore>().GetHeadAsync(did, x.Aborted), x.Aborted);
             }
             result["takedown"] = new JsonObject { ["applied"] = applied };
         }

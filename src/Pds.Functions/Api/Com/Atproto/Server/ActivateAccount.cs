@@ -4,7 +4,11 @@ using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Api.Com.Atproto.Server;
 
-/// <summary>Reactivates a deactivated account: #account active, then #sync re-asserting the repo.</summary>
+/// <summary>
+/// Reactivates a deactivated account: #account active, then #sync re-asserting the repo. A
+/// taken-down account is left as it is, its deactivation included: the holder cannot lift a
+/// takedown, and the reference PDS does not let a taken-down session reach this method at all.
+/// </summary>
 public sealed class ActivateAccount : IXrpcMethod
 {
     public string Nsid => "com.atproto.server.activateAccount";
@@ -17,7 +21,7 @@ public sealed class ActivateAccount : IXrpcMethod
         if (account?.Status == AccountStatus.Deactivated)
         {
             var head = await x.Service<IRepoStore>().GetHeadAsync(auth.Did, x.Aborted);
-            await x.Service<AccountService>().SetStatusAsync(auth.Did, AccountStatus.Active, head, x.Aborted);
+            await x.Service<AccountService>().SetDeactivatedAsync(account, false, head, x.Aborted);
         }
         await x.WriteOkAsync();
     }

@@ -43,7 +43,7 @@ public sealed class CheckAccountStatus : IXrpcMethod
                 cursor = page[^1].Rkey;
             }
         }
-        var blobs = await x.Service<IBlobIndex>().ListAsync(auth.Did, 100_000, null, x.Aborted);
+        var blobs = await x.Service<IBlobIndex>().ListAsync(auth.Did, 100_000, null, ct: x.Aborted);
         var missing = await x.Service<IBlobIndex>().ListMissingAsync(auth.Did, 100_000, null, x.Aborted);
         await x.WriteJsonAsync(new JsonObject
         {

@@ -1,10 +1,14 @@
 using Pds.Core.Services;
 using Pds.Core.Storage;
-using Pds.Core.Xrpc;
 using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Api.Com.Atproto.Server;
 
+/// <summary>
+/// The holder deactivates the account: #account deactivated. A taken-down account may deactivate
+/// too, as in the reference PDS: it stays taken down, and the deactivation is what remains when
+/// the takedown is lifted.
+/// </summary>
 public sealed class DeactivateAccount : IXrpcMethod
 {
     public string Nsid => "com.atproto.server.deactivateAccount";
@@ -14,13 +18,9 @@ public sealed class DeactivateAccount : IXrpcMethod
     {
         var auth = x.RequireAuth(fullAccess: true);
         var account = await x.Service<IAccountStore>().GetByDidAsync(auth.Did, x.Aborted);
-        if (account?.Status is AccountStatus.Takendown or AccountStatus.Suspended)
+        if (account is not null && account.Status != AccountStatus.Deleted)
         {
-            throw XrpcException.BadRequest("AccountTakedown", "Account has been taken down");
-        }
-        if (account?.Status == AccountStatus.Active)
-        {
-            await x.Service<AccountService>().SetStatusAsync(auth.Did, AccountStatus.Deactivated, null, x.Aborted);
+            await x.Service<AccountService>().SetDeactivatedAsync(account, true, null, x.Aborted);
         }
         await x.WriteOkAsync();
     }

@@ -1,7 +1,5 @@
 using Pds.Core.Car;
 using Pds.Core.Storage;
-using Pds.Core.Syntax;
-using Pds.Core.Xrpc;
 using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Api.Com.Atproto.Sync;
@@ -19,11 +17,7 @@ public sealed class GetRepo : IXrpcMethod
     public async Task HandleAsync(XrpcContext x)
     {
         var did = x.RequiredQuery("did");
-        var since = x.Query("since");
-        if (since is not null && !Tid.TryParse(since, out _))
-        {
-            throw XrpcException.InvalidRequest("since must be a TID");
-        }
+        var since = SyncInputs.OptionalSince(x);
         await SyncInputs.RequireAccountAsync(x, did);
         await using var snapshot = await x.Service<IRepoStore>().OpenSnapshotAsync(did, since, x.Aborted)
             ?? throw SyncInputs.RepoNotFound(did);

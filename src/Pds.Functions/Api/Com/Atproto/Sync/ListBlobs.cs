@@ -4,6 +4,10 @@ using Pds.Functions.Xrpc;
 
 namespace Pds.Functions.Api.Com.Atproto.Sync;
 
+/// <summary>
+/// The account's blob CIDs in CID order; with <c>since</c>, only those referenced by records
+/// written after that rev (a consumer catching up fetches just the new blobs).
+/// </summary>
 public sealed class ListBlobs : IXrpcMethod
 {
     public string Nsid => "com.atproto.sync.listBlobs";
@@ -13,8 +17,9 @@ public sealed class ListBlobs : IXrpcMethod
     {
         var did = x.RequiredQuery("did");
         var limit = x.QueryInt("limit", 500, 1, 1000);
+        var since = SyncInputs.OptionalSince(x);
         await SyncInputs.RequireRepoAsync(x, did);
-        var cids = await x.Service<IBlobIndex>().ListAsync(did, limit, x.Query("cursor"), x.Aborted);
+        var cids = await x.Service<IBlobIndex>().ListAsync(did, limit, x.Query("cursor"), since, x.Aborted);
         var result = new JsonObject { ["cids"] = new JsonArray([.. cids.Select(c => (JsonNode)c.ToString())]) };
         if (cids.Count == limit)
         {

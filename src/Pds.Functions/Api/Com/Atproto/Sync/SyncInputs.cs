@@ -39,6 +39,13 @@ public static class SyncInputs
         };
     }
 
+    /// <summary>The optional <c>since</c> parameter (a repo rev, so a TID), or null when absent.</summary>
+    public static string? OptionalSince(XrpcContext x)
+    {
+        var since = x.Query("since");
+        return since is null || Tid.TryParse(since, out _) ? since : throw XrpcException.InvalidRequest("since must be a TID");
+    }
+
     public static XrpcException RepoNotFound(string did) => XrpcException.BadRequest("RepoNotFound", $"Could not find repo for DID: {did}");
 
     /// <summary>
