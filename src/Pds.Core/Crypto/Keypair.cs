@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pds.Core.Crypto.Secp256k1;
 
 namespace Pds.Core.Crypto;
 
@@ -72,6 +73,10 @@ public sealed class Keypair : ISigner, IDisposable
         {
             throw new ArgumentException("digest must be 32 bytes (SHA-256)", nameof(digest));
         }
+        if (KeyType == KeyType.Secp256k1)
+        {
+            return SignSecp256k1(digest);
+        }
         byte[] signature;
         using (var lease = _signers.Rent())
         {
@@ -79,6 +84,33 @@ public sealed class Keypair : ISigner, IDisposable
         }
         LowS.Normalize(KeyType, signature);
         return signature;
+    }
+
+    /// <summary>
+    /// secp256k1 signs in managed code (Crypto/Secp256k1): OpenSSL has no specialised code for
+    /// this curve and took about six times longer per signature. The output is low-S already,
+    /// so LowS.Normalize is not needed on this path.
+    /// </summary>
+    private byte[] SignSecp256k1(ReadOnlySpan<byte> digest)
+    {
+        Span<byte> scalar = stackalloc byte[Curve.FieldLength];
+        try
+        {
+            // Copied under the gate so Dispose cannot zero the key halfway through the copy;
+            // the signing itself runs outside it, so threads sharing a keypair do not queue.
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _scalar.CopyTo(scalar);
+            }
+            var signature = new byte[LowS.SignatureLength];
+            Secp256k1Signer.Sign(scalar, digest, signature);
+            return signature;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scalar);
+        }
     }
 
     public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
