@@ -10,11 +10,16 @@ internal static class SqlCommands
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
+        Bind(command, args);
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, ReadOnlySpan<(string Name, object? Value)> args)
+    {
         foreach (var (name, value) in args)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
-        return command;
     }
 
     public static async Task<int> ExecuteAsync(
@@ -57,10 +62,7 @@ internal static class SqlCommands
     {
         if ((connection as SqliteSession)?.Statement(sql) is { } kept)
         {
-            foreach (var (name, value) in args)
-            {
-                kept.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
+            Bind(kept, args);
             return new Statement(kept, Owned: false);
         }
         return new Statement(connection.Sql(sql, args), Owned: true);

@@ -23,6 +23,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _pending;
+    private int _completed;
 
     public SqliteCheckpointer(SqliteDatabase db)
     {
@@ -31,7 +32,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     }
 
     /// <summary>Checkpoints completed, for tests.</summary>
-    internal int Completed { get; private set; }
+    internal int Completed => Volatile.Read(ref _completed);
 
     /// <summary>Called after each commit; cheap when a checkpoint is already due.</summary>
     public void Committed()
@@ -70,7 +71,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
                 await using var checkpoint = c.Sql("PRAGMA wal_checkpoint(PASSIVE);");
                 return await checkpoint.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
-            Completed++;
+            Interlocked.Increment(ref _completed);
         }
         catch (SqliteException)
         {
